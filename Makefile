@@ -1,0 +1,41 @@
+# The few commands a contributor needs. `make run` and `make test` do all the set-up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CONFIG ?= config/newswatch.yaml
+STAMP  := $(VENV)/.installed
+
+.PHONY: run once test lint format check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)          ## run the daemon on the embedded Redis with the example config
+	$(BIN)/newswatch run --config $(CONFIG)
+
+once: $(STAMP)         ## poll every feed once, deliver, exit
+	$(BIN)/newswatch run --once --config $(CONFIG)
+
+check: $(STAMP)        ## validate the example config
+	$(BIN)/newswatch check --config $(CONFIG)
+
+test: $(STAMP)         ## the whole test suite (real Redis: NEWSWATCH_TEST_REDIS_URL or embedded)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)         ## ruff check, ruff format --check, mypy on src/
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: $(STAMP)        ## the matcher benchmark (see benchmarks/)
+	$(BIN)/python benchmarks/match/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

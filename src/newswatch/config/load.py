@@ -1,0 +1,196 @@
+"""Load a config file into validated settings, reporting every problem with file:line:col."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from newswatch.config import model as m
+from newswatch.config.opml import read_opml
+from newswatch.config.yamlpos import Located, Pos, load_located
+from newswatch.errors import ConfigError, ConfigProblem, QueryError
+from newswatch.match import Watchlist, compile_watchlist, parse_query
+from newswatch.match.model import Alias, EntitySpec, WatchSpec
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed to poll, with OPML entries expanded and the defaults applied."""
+
+    id: str
+    url: str
+    name: str
+    interval: float
+    fetch_article: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A loaded config: the validated model, the feeds to poll and the compiled watchlist."""
+
+    path: Path
+    config: m.Config
+    feeds: tuple[Feed, ...]
+    watchlist: Watchlist
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder, resolved against the config file's folder."""
+        return self.config.data_dir
+
+
+def feed_id(url: str) -> str:
+    """A stable short id for a feed URL."""
+    return hashlib.sha1(url.encode()).hexdigest()[:16]
+
+
+def load_config(path: Path, env: Mapping[str, str] | None = None) -> Settings:
+    """Read, validate and compile ``path``; raises ConfigError with every problem found."""
+    path = path.resolve()
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([ConfigProblem(name, 1, 1, f"cannot read config: {exc}")]) from exc
+    try:
+        located = load_located(text, env)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ConfigError([ConfigProblem(name, line, col, f"invalid YAML: {exc.problem}")]) from exc
+    return _validate(path, located)
+
+
+def _validate(path: Path, located: Located) -> Settings:
+    name = str(path)
+    problems = [
+        ConfigProblem(name, pos.line, pos.column, f"environment variable {var!r} is not set")
+        for var, pos in located.missing_env
+    ]
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        problems.append(ConfigProblem(name, 1, 1, "the config must be a mapping of sections"))
+        raise ConfigError(problems)
+    try:
+        config = m.Config.model_validate(data)
+    except ValidationError as exc:
+        problems += [_problem(name, located, err) for err in exc.errors()]
+        raise ConfigError(problems) from exc
+    config = _resolve_paths(config, path.parent)
+    problems += list(_check_references(name, located, config))
+    feeds, feed_problems = _feeds(name, located, config)
+    problems += feed_problems
+    if problems:
+        raise ConfigError(problems)
+    watchlist = compile_watchlist(_watch_specs(config), _entity_specs(config))
+    return Settings(path=path, config=config, feeds=feeds, watchlist=watchlist)
+
+
+def _problem(name: str, located: Located, err: ErrorDetails) -> ConfigProblem:
+    loc = tuple(err["loc"])
+    if err["type"] == "extra_forbidden":
+        key = str(loc[-1])
+        pos = located.locate(loc, key=True)
+        close = difflib.get_close_matches(key, _known_keys(), n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return ConfigProblem(name, pos.line, pos.column, f"unknown key {key!r}{hint}")
+    pos = located.locate(loc)
+    where = ".".join(str(p) for p in loc if p not in {"webhook", "email", "console"})
+    message = err["msg"].removeprefix("Value error, ")
+    return ConfigProblem(name, pos.line, pos.column, f"{where}: {message}" if where else message)
+
+
+def _known_keys() -> set[str]:
+    keys: set[str] = set()
+    for obj in vars(m).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel):
+            for field_name, info in obj.model_fields.items():
+                keys.add(info.alias or field_name)
+    return keys
+
+
+def _resolve_paths(config: m.Config, base: Path) -> m.Config:
+    feeds = [
+        f.model_copy(update={"opml": base / f.opml}) if f.opml is not None else f
+        for f in config.feeds
+    ]
+    return config.model_copy(update={"data_dir": base / config.data_dir, "feeds": feeds})
+
+
+def _check_references(name: str, located: Located, config: m.Config) -> Iterator[ConfigProblem]:
+    seen: set[str] = set()
+    for i, watch in enumerate(config.watches):
+        if watch.id in seen:
+            pos = located.locate(("watches", i, "id"))
+            yield ConfigProblem(name, pos.line, pos.column, f"duplicate watch id {watch.id!r}")
+        seen.add(watch.id)
+        for j, target in enumerate(watch.notify):
+            if target not in config.notifiers:
+                pos = located.locate(("watches", i, "notify", j))
+                known = ", ".join(sorted(config.notifiers)) or "none configured"
+                msg = f"watch {watch.id!r} notifies unknown notifier {target!r} (known: {known})"
+                yield ConfigProblem(name, pos.line, pos.column, msg)
+        try:
+            parse_query(watch.id, watch.query, config.entities.keys())
+        except QueryError as exc:
+            pos = _query_column(located.locate(("watches", i, "query")), exc.column)
+            yield ConfigProblem(name, pos.line, pos.column, str(exc))
+
+
+def _query_column(pos: Pos, column: int) -> Pos:
+    """Map a column inside the query to the file, for queries written on one line."""
+    if pos.style in {"|", ">"}:
+        return pos
+    quote = 1 if pos.style in {"'", '"'} else 0
+    return Pos(pos.line, pos.column + quote + column - 1)
+
+
+def _feeds(
+    name: str, located: Located, config: m.Config
+) -> tuple[tuple[Feed, ...], list[ConfigProblem]]:
+    feeds: dict[str, Feed] = {}
+    problems: list[ConfigProblem] = []
+    default = config.polling.interval
+    for i, entry in enumerate(config.feeds):
+        interval = entry.interval or default
+        if entry.url is not None:
+            pairs = [(entry.url, entry.name)]
+        else:
+            assert entry.opml is not None
+            try:
+                pairs = [(f.url, entry.name or f.name) for f in read_opml(entry.opml)]
+            except (OSError, ValueError) as exc:
+                pos = located.locate(("feeds", i, "opml"))
+                problems.append(ConfigProblem(name, pos.line, pos.column, f"{entry.opml}: {exc}"))
+                continue
+        for url, title in pairs:
+            fid = feed_id(url)
+            label = title or urlsplit(url).hostname or url
+            feeds.setdefault(fid, Feed(fid, url, label, interval, entry.fetch_article))
+    return tuple(feeds.values()), problems
+
+
+def _watch_specs(config: m.Config) -> list[WatchSpec]:
+    return [WatchSpec(id=w.id, query=w.query) for w in config.watches]
+
+
+def _entity_specs(config: m.Config) -> dict[str, EntitySpec]:
+    return {
+        eid: EntitySpec(
+            id=eid,
+            aliases=tuple(
+                Alias(n) if isinstance(n, str) else Alias(n.name, n.case_sensitive)
+                for n in entity.names
+            ),
+            variants=entity.variants,
+        )
+        for eid, entity in config.entities.items()
+    }

@@ -1,0 +1,162 @@
+"""The user's contract: the config file as pydantic models (DESIGN.md, "Config").
+
+Every model forbids unknown keys, so a typo is an error rather than a silently ignored setting.
+Durations are stored as float seconds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from newswatch.config.durations import parse_duration
+
+Seconds = Annotated[float, BeforeValidator(parse_duration)]
+
+
+class Strict(BaseModel):
+    """Base for every config section: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RedisConfig(Strict):
+    """``redis:``: the server URL, or none for the embedded Redis in ``data_dir``."""
+
+    url: str | None = None
+
+
+class PollingConfig(Strict):
+    """``polling:``: how feeds and pages are fetched."""
+
+    interval: Seconds = 300.0
+    min_interval: Seconds = 60.0
+    max_interval: Seconds = 6 * 3600.0
+    timeout: Seconds = 20.0
+    max_concurrency: int = Field(50, ge=1)
+    per_host: int = Field(2, ge=1)
+    allow_private_networks: bool = False
+    user_agent: str | None = None
+    max_body_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> PollingConfig:
+        if self.min_interval > self.max_interval:
+            raise ValueError("min_interval must not exceed max_interval")
+        return self
+
+
+class FeedEntry(Strict):
+    """One item of ``feeds:``: a feed ``url``, or an ``opml`` file listing feeds."""
+
+    url: str | None = None
+    opml: Path | None = None
+    name: str | None = None
+    interval: Seconds | None = None
+    fetch_article: bool = True
+
+    @model_validator(mode="after")
+    def _one_source(self) -> FeedEntry:
+        if (self.url is None) == (self.opml is None):
+            raise ValueError("a feed needs exactly one of 'url' or 'opml'")
+        if self.url is not None and not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"feed url must start with http:// or https://, got {self.url!r}")
+        return self
+
+
+class AliasEntry(Strict):
+    """An entity alias with options: ``{name: AS, case_sensitive: true}``."""
+
+    name: str = Field(min_length=1)
+    case_sensitive: bool = False
+
+
+class EntityConfig(Strict):
+    """``entities.<id>``: the names an entity goes by."""
+
+    names: list[str | AliasEntry] = Field(min_length=1)
+    variants: bool = True
+
+
+class WatchConfig(Strict):
+    """One item of ``watches:``."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    query: str
+    notify: list[str] = Field(default_factory=list)
+
+
+class HttpConfig(Strict):
+    """``http:``: where /metrics and /healthz are served."""
+
+    listen: str | None = None
+
+
+class RetryConfig(Strict):
+    """How long a notifier keeps trying an alert before it is dead-lettered."""
+
+    max_attempts: int = Field(8, ge=1)
+    max_age: Seconds = 24 * 3600.0
+    base_delay: Seconds = 2.0
+    max_delay: Seconds = 3600.0
+
+
+class WebhookNotifier(Strict):
+    """``type: webhook``: POST the v1 JSON payload to ``url``."""
+
+    type: Literal["webhook"]
+    url: str
+    secret: str | None = None
+    timeout: Seconds = 10.0
+    headers: dict[str, str] = Field(default_factory=dict)
+    retry: RetryConfig = RetryConfig()
+
+
+class SmtpConfig(Strict):
+    """The SMTP server an email notifier sends through."""
+
+    host: str
+    port: int = 587
+    starttls: bool = False
+    ssl: bool = False
+    username: str | None = None
+    password: str | None = None
+    timeout: Seconds = 30.0
+
+
+class EmailNotifier(Strict):
+    """``type: email``: one message per alert."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    type: Literal["email"]
+    to: list[str] = Field(min_length=1)
+    sender: str = Field(alias="from")
+    smtp: SmtpConfig
+    retry: RetryConfig = RetryConfig()
+
+
+class ConsoleNotifier(Strict):
+    """``type: console``: print a readable alert to standard output."""
+
+    type: Literal["console"]
+    color: bool | None = None
+    retry: RetryConfig = RetryConfig()
+
+
+Notifier = Annotated[WebhookNotifier | EmailNotifier | ConsoleNotifier, Field(discriminator="type")]
+
+
+class Config(Strict):
+    """The whole config file."""
+
+    redis: RedisConfig = RedisConfig()
+    data_dir: Path = Path(".newswatch")
+    polling: PollingConfig = PollingConfig()
+    feeds: list[FeedEntry] = Field(default_factory=list)
+    entities: dict[str, EntityConfig] = Field(default_factory=dict)
+    watches: list[WatchConfig] = Field(default_factory=list)
+    notifiers: dict[str, Notifier] = Field(default_factory=dict)
+    http: HttpConfig = HttpConfig()

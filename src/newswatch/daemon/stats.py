@@ -1,0 +1,36 @@
+"""Counters for what a run did, printed as the ``run --once`` summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Stats:
+    """What this process did since it started."""
+
+    feeds_polled: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    entries: int = 0
+    articles: int = 0
+    article_fallbacks: int = 0
+    alerts: int = 0
+    delivered: int = 0
+    delivery_failures: int = 0
+    dead_lettered: int = 0
+    feed_errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """A few lines for a person."""
+        lines = [
+            f"feeds: {self.feeds_polled} polled, {self.feeds_not_modified} not modified, "
+            f"{self.feeds_failed} failed",
+            f"entries: {self.entries} new; articles: {self.articles} processed "
+            f"({self.article_fallbacks} from the feed summary after a fetch/extract failure)",
+            f"alerts: {self.alerts} raised; deliveries: {self.delivered} delivered, "
+            f"{self.delivery_failures} failed (left queued for retry), "
+            f"{self.dead_lettered} dead-lettered",
+        ]
+        lines += [f"  feed error: {name}: {error}" for name, error in self.feed_errors]
+        return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""``newswatch test``: extract one article and show which watches match and why."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from newswatch.config import Settings
+from newswatch.extract import extract_article_async
+from newswatch.fetch import Fetcher, host_of
+from newswatch.match.model import Document, Match
+from newswatch.notify.console import mark
+
+_HI, _RESET = "\033[1;33m", "\033[0m"
+
+
+async def load_document(source: str, fetcher: Fetcher) -> tuple[dict[str, Any], Document]:
+    """Fetch (URL) or read (FILE) a page, extract it; the article dict and the matcher input."""
+    if source.startswith(("http://", "https://")):
+        response = await fetcher.get(source)
+        html: bytes = response.content
+        url = response.url
+    else:
+        path = Path(source)
+        html = await asyncio.to_thread(path.read_bytes)
+        url = path.absolute().as_uri()
+    extracted = await extract_article_async(html, url)
+    article = {"url": url, **asdict(extracted)}
+    site = host_of(url) if url.startswith("http") else ""
+    return article, Document(extracted.title or "", extracted.text, site, extracted.language)
+
+
+def explain(settings: Settings, document: Document) -> list[Match]:
+    """The watches of ``settings`` that match ``document``."""
+    return settings.watchlist.match(document)
+
+
+def as_json(article: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
+    """The ``--json`` structure of DESIGN.md."""
+    return {
+        "article": article,
+        "matches": [
+            {
+                "watch": m.watch,
+                "hits": [asdict(h) for h in m.hits],
+                "entities": list(m.entities),
+                "snippet": m.snippet.text,
+            }
+            for m in matches
+        ],
+    }
+
+
+def as_text(article: dict[str, Any], matches: list[Match], color: bool) -> str:
+    """A readable report with the hits highlighted."""
+    start, end = (_HI, _RESET) if color else ("»", "«")
+    lines = [
+        f"{article.get('title') or '(no title)'}",
+        f"{article['url']} · language {article.get('language') or '?'} · "
+        f"{len(article.get('text') or '')} characters",
+        "",
+    ]
+    if not matches:
+        lines.append("no watch matches")
+    for m in matches:
+        terms = ", ".join(f"{h.field}:{h.term}@{h.start}" for h in m.hits)
+        lines += [f"✔ {m.watch}", f"  hits: {terms}"]
+        if m.entities:
+            lines.append(f"  entities: {', '.join(m.entities)}")
+        lines += [f"  {mark(m.snippet.text, m.snippet.marks, start, end)}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,57 @@
+"""Article extraction with trafilatura, once per page, with a typed outcome."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import trafilatura
+
+from newswatch.constants import ARTICLE_TEXT_MAX_CHARS
+from newswatch.errors import ExtractError
+from newswatch.extract.language import detect_language
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What trafilatura found in a page, plus the detected language of the text."""
+
+    text: str
+    title: str | None
+    author: str | None
+    published: str | None
+    language: str | None
+
+
+def extract_article(html: bytes | str, url: str) -> Extracted:
+    """Extract the main text and metadata of a page; raises ExtractError when there is none."""
+    try:
+        document: Any = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        )
+    except Exception as exc:  # trafilatura/lxml raise a wide variety on hostile markup
+        raise ExtractError(url, f"extraction failed: {type(exc).__name__}: {exc}") from exc
+    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    if not text:
+        raise ExtractError(url, "no article text found in the page")
+    text = text[:ARTICLE_TEXT_MAX_CHARS]
+    return Extracted(
+        text=text,
+        title=getattr(document, "title", None) or None,
+        author=getattr(document, "author", None) or None,
+        published=_iso_date(getattr(document, "date", None)),
+        language=detect_language(text),
+    )
+
+
+async def extract_article_async(html: bytes | str, url: str) -> Extracted:
+    """``extract_article`` off the event loop (it is CPU-bound)."""
+    return await asyncio.to_thread(extract_article, html, url)
+
+
+def _iso_date(value: str | None) -> str | None:
+    """trafilatura gives ``YYYY-MM-DD``; the payload wants RFC 3339 UTC."""
+    if not value:
+        return None
+    return f"{value}T00:00:00Z" if len(value) == 10 else value

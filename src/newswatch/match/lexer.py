@@ -1,0 +1,91 @@
+"""Cut a query string into tokens, each with its 1-based column."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from newswatch.errors import QueryError
+
+Kind = Literal["(", ")", "AND", "OR", "NOT", "NEAR", "PHRASE", "WORD", "FIELD", "END"]
+FIELDS = ("title", "body", "site", "lang", "entity", "country")
+_NEAR_RE = re.compile(r"(O?)NEAR/(\d+)")
+_FIELD_RE = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
+_BARE_END = re.compile(r'[\s()"]')
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One lexical token; ``value`` is the text (phrase without quotes, field name, NEAR/n)."""
+
+    kind: Kind
+    value: str
+    column: int
+    distance: int = 0
+    ordered: bool = False
+
+    def describe(self) -> str:
+        """How the token is named in error messages."""
+        if self.kind == "END":
+            return "the end of the query"
+        if self.kind == "FIELD":
+            return f"'{self.value}:'"
+        if self.kind == "PHRASE":
+            return f'"{self.value}"'
+        return f"'{self.value}'"
+
+
+def tokenize(watch: str, query: str) -> list[Token]:
+    """The tokens of ``query``, ending with an ``END`` token; raises QueryError."""
+    out: list[Token] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            out.append(Token(ch, ch, i + 1))  # type: ignore[arg-type]  # ch is '(' or ')'
+            i += 1
+        elif ch == '"':
+            i = _phrase(watch, query, i, out)
+        else:
+            m = _BARE_END.search(query, i)
+            end = m.start() if m else n
+            _bare(watch, query[i:end], i + 1, out)
+            i = end
+    out.append(Token("END", "", n + 1))
+    return out
+
+
+def _phrase(watch: str, query: str, i: int, out: list[Token]) -> int:
+    close = query.find('"', i + 1)
+    if close < 0:
+        raise QueryError(watch, i + 1, "unterminated phrase: expected a closing '\"'")
+    out.append(Token("PHRASE", query[i + 1 : close], i + 1))
+    return close + 1
+
+
+def _bare(watch: str, chunk: str, column: int, out: list[Token]) -> None:
+    if chunk in ("AND", "OR", "NOT"):
+        out.append(Token(chunk, chunk, column))  # type: ignore[arg-type]  # an operator name
+        return
+    if chunk.startswith(("NEAR", "ONEAR")):
+        near = _NEAR_RE.fullmatch(chunk)
+        if near is None:
+            op = "ONEAR" if chunk.startswith("O") else "NEAR"
+            raise QueryError(watch, column, f"expected {op}/<number of words>, e.g. {op}/5")
+        distance, ordered = int(near.group(2)), bool(near.group(1))
+        out.append(Token("NEAR", chunk, column, distance, ordered))
+        return
+    field = _FIELD_RE.fullmatch(chunk)
+    if field is None:
+        out.append(Token("WORD", chunk, column))
+        return
+    name, rest = field.groups()
+    if name not in FIELDS:
+        known = ", ".join(FIELDS)
+        raise QueryError(watch, column, f"unknown field '{name}:'; expected one of {known}")
+    out.append(Token("FIELD", name, column))
+    if rest:
+        out.append(Token("WORD", rest, column + len(name) + 1))

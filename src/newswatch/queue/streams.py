@@ -1,0 +1,129 @@
+"""Redis Streams with consumer groups: publish, read (new, own pending, stale claimed), ack.
+
+Each message carries one JSON document in its ``data`` field. A consumer first re-reads its own
+pending messages (a restart under the same name), then claims messages other consumers left
+pending for longer than the visibility timeout (XAUTOCLAIM), then reads new ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from newswatch.errors import QueueError
+
+T = TypeVar("T")
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Message:
+    """One stream message: its id, the decoded payload and how often it was delivered."""
+
+    id: str
+    payload: Payload
+
+
+async def guard(call: Awaitable[T]) -> T:
+    """Await a Redis call, translating redis-py errors into QueueError."""
+    try:
+        return await call
+    except (RedisError, OSError) as exc:
+        raise QueueError(f"redis: {exc}") from exc
+
+
+def encode(payload: Payload) -> dict[str, str]:
+    """The stream fields for a payload."""
+    return {"data": json.dumps(payload, ensure_ascii=False, separators=(",", ":"))}
+
+
+async def publish(redis: Redis, stream: str, payload: Payload) -> str:
+    """Append ``payload`` to ``stream``; returns the message id."""
+    return str(await guard(redis.xadd(stream, encode(payload))))  # type: ignore[arg-type]
+
+
+async def ensure_group(redis: Redis, stream: str, group: str) -> None:
+    """Create the consumer group (and the stream) unless it exists."""
+    try:
+        await redis.xgroup_create(stream, group, id="0", mkstream=True)
+    except ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise QueueError(f"redis: {exc}") from exc
+    except (RedisError, OSError) as exc:
+        raise QueueError(f"redis: {exc}") from exc
+
+
+class Consumer:
+    """A named member of a consumer group on one stream."""
+
+    def __init__(
+        self, redis: Redis, stream: str, group: str, name: str, *, visibility_ms: int
+    ) -> None:
+        self.redis = redis
+        self.stream = stream
+        self.group = group
+        self.name = name
+        self.visibility_ms = visibility_ms
+        self._own_pending = True
+
+    async def start(self) -> None:
+        """Make sure the group exists."""
+        await ensure_group(self.redis, self.stream, self.group)
+
+    async def read(self, count: int, block_ms: int | None) -> list[Message]:
+        """The next batch: own pending first, then stale claimed, then new (blocking)."""
+        if self._own_pending:
+            batch = await self._xreadgroup("0", count, None)
+            if batch:
+                return batch
+            self._own_pending = False
+        claimed = await self._autoclaim(count)
+        if claimed:
+            return claimed
+        return await self._xreadgroup(">", count, block_ms)
+
+    async def ack(self, message_id: str) -> None:
+        """Acknowledge a message whose work is done."""
+        await guard(self.redis.xack(self.stream, self.group, message_id))
+
+    async def pending_count(self) -> int:
+        """Messages delivered to any consumer of the group and not yet acknowledged."""
+        info = await guard(self.redis.xpending(self.stream, self.group))
+        return int(info["pending"])
+
+    async def _xreadgroup(self, start: str, count: int, block_ms: int | None) -> list[Message]:
+        reply: Any = await guard(
+            self.redis.xreadgroup(
+                self.group, self.name, {self.stream: start}, count=count, block=block_ms
+            )
+        )
+        messages: list[Message] = []
+        for _stream, entries in reply or []:
+            messages += _decode(entries)
+        return messages
+
+    async def _autoclaim(self, count: int) -> list[Message]:
+        reply: Any = await guard(
+            self.redis.xautoclaim(
+                self.stream, self.group, self.name, self.visibility_ms, "0-0", count=count
+            )
+        )
+        return _decode(reply[1])
+
+
+def _decode(entries: list[tuple[str, dict[str, str] | None]]) -> list[Message]:
+    messages = []
+    for message_id, fields in entries:
+        if fields is None:  # trimmed away while pending
+            continue
+        messages.append(Message(message_id, json.loads(fields.get("data", "{}"))))
+    return messages
+
+
+# A handler returns True when the message is done and may be acknowledged.
+Handler = Callable[[Message], Awaitable[bool]]

@@ -1,0 +1,1 @@
+"""When feeds are polled: pure timing, and the shared schedule in Redis."""
