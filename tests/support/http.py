@@ -177,7 +177,10 @@ class Server:
         return found
 
     async def wait_for_async(
-        self, count: int, path: str | None = None, timeout: float = 10.0
+        self,
+        count: int,
+        path: str | None = None,
+        timeout: float = 10.0,  # noqa: ASYNC109 (a polling deadline, same signature as wait_for)
     ) -> list[Request]:
         """``wait_for`` that lets the event loop run (for clients in the same loop)."""
         deadline = time.monotonic() + timeout
@@ -213,7 +216,9 @@ class Server:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _answer(self, target: str, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str], float]:
+    def _answer(
+        self, target: str, headers: dict[str, str]
+    ) -> tuple[int, bytes, dict[str, str], float]:
         with self._lock:
             state = self._routes.get(target) or self._routes.get(urlsplit(target).path)
             if state is None:

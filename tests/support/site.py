@@ -89,7 +89,8 @@ def rss(
     for item in items:
         channel.append(_item(item))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def _item(fields: dict[str, str]) -> ET.Element:

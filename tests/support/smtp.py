@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default
-from typing import Any, cast
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -42,7 +42,7 @@ class _RecordingHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         data = raw if isinstance(raw, bytes) else str(raw).encode()
-        message = cast(EmailMessage, BytesParser(policy=default).parsebytes(data))
+        message: EmailMessage = BytesParser(policy=default).parsebytes(data)
         self._owner._record(Envelope(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 OK"
 
@@ -91,7 +91,11 @@ class SmtpServer:
             time.sleep(0.01)
         return found
 
-    async def wait_for_async(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+    async def wait_for_async(
+        self,
+        count: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 (a polling deadline, as wait_for)
+    ) -> list[EmailMessage]:
         """``wait_for`` that lets the event loop run (for senders in the same loop)."""
         deadline = time.monotonic() + timeout
         while len(found := self._snapshot()) < count:

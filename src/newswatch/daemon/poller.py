@@ -143,7 +143,7 @@ class Poller:
         failures = state.failures + 1
         retry = exc.retry_after if isinstance(exc, HTTPStatusError) else None
         self.stats.feeds_failed += 1
-        self.stats.feed_errors.append((feed.name, exc.message))
+        self.stats.feed_errors.append((feed.url, exc.message))
         log.warning("feed %s (%s): %s [failure %d]", feed.name, feed.url, exc.message, failures)
         return replace(
             state,

@@ -32,5 +32,5 @@ class Stats:
             f"{self.delivery_failures} failed (left queued for retry), "
             f"{self.dead_lettered} dead-lettered",
         ]
-        lines += [f"  feed error: {name}: {error}" for name, error in self.feed_errors]
+        lines += [f"  feed error: {url}: {error}" for url, error in self.feed_errors]
         return "\n".join(lines)

@@ -48,7 +48,7 @@ class Schedule:
         known = {str(fid) for fid in await guard(self.redis.zrange(DUE_SET, 0, -1))}
         pipe = self.redis.pipeline(transaction=False)
         for fid, meta in feeds.items():
-            fields: dict[EncodableT, EncodableT] = {**meta}
+            fields: dict[EncodableT, EncodableT] = dict(meta.items())
             pipe.hset(FEED_STATE_PREFIX + fid, mapping=fields)
         if feeds:
             pipe.zadd(DUE_SET, dict.fromkeys(feeds, now_ms), nx=True)

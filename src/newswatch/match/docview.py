@@ -1,0 +1,148 @@
+"""A document prepared for matching: normalized tokens per field, with lazy lookups.
+
+Only the token lists and sets are built eagerly; case-preserving tokens, original offsets,
+per-word positions and the sorted vocabulary (for wildcards) are computed on first use.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from newswatch.match import normalize
+from newswatch.match.model import Document
+from newswatch.match.query import TITLE, Pattern
+
+Span = tuple[int, int]  # token positions [start, end)
+
+
+class FieldView:
+    """One field (title or body) of a document."""
+
+    __slots__ = ("_cased", "_positions", "_sorted", "_spans", "text", "tokens", "tokset")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = normalize.tokens(text)
+        self.tokset = set(self.tokens)
+        self._cased: list[str] | None = None
+        self._spans: list[tuple[int, int]] | None = None
+        self._sorted: list[str] | None = None
+        self._positions: dict[str, list[int]] = {}
+
+    def cased(self) -> list[str]:
+        """Case-preserving tokens, parallel to ``tokens``."""
+        if self._cased is None:
+            self._cased = normalize.cased_tokens(self.text)
+        return self._cased
+
+    def offsets(self) -> list[tuple[int, int]]:
+        """Character offsets of each token in the original text."""
+        if self._spans is None:
+            self._spans = normalize.token_spans(self.text)
+        return self._spans
+
+    def positions(self, word: str) -> list[int]:
+        """Token positions where ``word`` occurs, ascending."""
+        found = self._positions.get(word)
+        if found is None:
+            found = self._positions[word] = _indexes(self.tokens, word)
+        return found
+
+    def with_prefix(self, prefix: str) -> list[str]:
+        """The distinct tokens starting with ``prefix``."""
+        if self._sorted is None:
+            self._sorted = sorted(self.tokset)
+        vocab = self._sorted
+        i = bisect_left(vocab, prefix)
+        out: list[str] = []
+        while i < len(vocab) and vocab[i].startswith(prefix):
+            out.append(vocab[i])
+            i += 1
+        return out
+
+
+def _indexes(tokens: list[str], word: str) -> list[int]:
+    out: list[int] = []
+    i = -1
+    try:
+        while True:
+            i = tokens.index(word, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
+
+
+class DocView:
+    """A document's two fields plus what the prefilter and site/lang filters look at."""
+
+    __slots__ = ("alltok", "body", "language", "sites", "title")
+
+    def __init__(self, doc: Document) -> None:
+        self.title = FieldView(doc.title)
+        self.body = FieldView(doc.body)
+        self.alltok = self.title.tokset | self.body.tokset
+        self.language = (doc.language or "").lower()
+        self.sites = site_suffixes(doc.site)
+
+    def field(self, which: int) -> FieldView:
+        """The title for ``TITLE``, else the body."""
+        return self.title if which == TITLE else self.body
+
+
+def site_suffixes(site: str) -> frozenset[str]:
+    """The host and every parent domain of it: a.b.example.com -> {..., example.com, com}."""
+    host = site.lower().strip().rstrip(".")
+    host = host.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    parts = host.split(".") if host else []
+    return frozenset(".".join(parts[i:]) for i in range(len(parts)))
+
+
+def present(pattern: Pattern, view: FieldView) -> bool:
+    """True when ``pattern`` occurs in the field (cheap set checks first)."""
+    words = pattern.keywords
+    last = len(words) - 1
+    tokset = view.tokset
+    for word in words[:last] if pattern.prefix else words:
+        if word not in tokset:
+            return False
+    if pattern.prefix and not view.with_prefix(words[last]):
+        return False
+    if last == 0 and not (pattern.prefix or pattern.case_sensitive or pattern.capitalized):
+        return True
+    return bool(occurrences(pattern, view))
+
+
+def _starts(pattern: Pattern, view: FieldView) -> list[int]:
+    first = pattern.keywords[0]
+    if not (pattern.prefix and len(pattern.words) == 1):
+        return view.positions(first)
+    starts: list[int] = []
+    for token in view.with_prefix(first):
+        starts.extend(view.positions(token))
+    return sorted(starts)
+
+
+def occurrences(pattern: Pattern, view: FieldView) -> list[Span]:
+    """Every [start, end) token span where ``pattern`` occurs in the field."""
+    words = pattern.words
+    n = len(words)
+    seq = view.cased() if pattern.case_sensitive else view.tokens
+    size = len(seq)
+    out: list[Span] = []
+    for start in _starts(pattern, view):
+        end = start + n
+        if end > size or not _matches_at(words, pattern.prefix, seq, start):
+            continue
+        if pattern.capitalized and view.cased()[start][:1].islower():
+            continue
+        out.append((start, end))
+    return out
+
+
+def _matches_at(words: tuple[str, ...], prefix: bool, seq: list[str], start: int) -> bool:
+    last = len(words) - 1
+    for i in range(last):
+        if seq[start + i] != words[i]:
+            return False
+    token = seq[start + last]
+    return token.startswith(words[last]) if prefix else token == words[last]
