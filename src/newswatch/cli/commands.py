@@ -1,54 +1,19 @@
-"""The command line: run, check, test."""
+"""The core commands: run, check, test."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
 from pathlib import Path
 
 import click
 
-from newswatch import __version__
-from newswatch.config import Settings, load_config
+from newswatch.cli.base import config_option, load_settings, main
 from newswatch.daemon.runner import ROLES, fetch_limits, run_forever, run_once
-from newswatch.errors import ConfigError, NewswatchError
+from newswatch.errors import NewswatchError
 from newswatch.explain import as_json, as_text, explain, load_document
 from newswatch.fetch import Fetcher
-
-config_option = click.option(
-    "--config", "-c", "config_path", required=True, envvar="NEWSWATCH_CONFIG",
-    type=click.Path(path_type=Path), help="The YAML config file.",
-)  # fmt: skip
-
-
-def _settings(path: Path) -> Settings:
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(2) from exc
-
-
-def _logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper()),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-
-
-@click.group()
-@click.version_option(__version__)
-@click.option("--log-level", default="info", show_default=True,
-              type=click.Choice(["debug", "info", "warning", "error"]))  # fmt: skip
-def main(log_level: str) -> None:
-    """newswatch: watch news feeds, match watchlists, deliver alerts."""
-    _logging(log_level)
 
 
 @main.command()
@@ -58,7 +23,7 @@ def main(log_level: str) -> None:
 @click.option("--once", is_flag=True, help="Poll every feed once, drain the queues, deliver, exit.")
 def run(config_path: Path, roles: tuple[str, ...], once: bool) -> None:
     """Run the daemon (all roles unless --role is given)."""
-    settings = _settings(config_path)
+    settings = load_settings(config_path)
     selected = roles or ROLES
     try:
         if once:
@@ -75,7 +40,7 @@ def run(config_path: Path, roles: tuple[str, ...], once: bool) -> None:
 @config_option
 def check(config_path: Path) -> None:
     """Validate a config; print FILE:LINE:COL: message for every problem."""
-    settings = _settings(config_path)
+    settings = load_settings(config_path)
     click.echo(
         f"{settings.path}: OK ({len(settings.feeds)} feeds, {len(settings.watchlist)} watches, "
         f"{len(settings.config.notifiers)} notifiers)"
@@ -88,7 +53,7 @@ def check(config_path: Path) -> None:
 @click.option("--json", "as_json_flag", is_flag=True, help="Print the result as JSON.")
 def test_article(config_path: Path, source: str, as_json_flag: bool) -> None:
     """Extract one article (URL or HTML FILE) and show which watches match and why."""
-    settings = _settings(config_path)
+    settings = load_settings(config_path)
 
     async def go() -> tuple[dict[str, object], list[object]]:
         fetcher = Fetcher(fetch_limits(settings))
