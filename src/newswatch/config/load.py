@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -19,6 +20,9 @@ from newswatch.config.yamlpos import Located, Pos, load_located
 from newswatch.errors import ConfigError, ConfigProblem, QueryError
 from newswatch.match import Watchlist, compile_watchlist, parse_query
 from newswatch.match.model import Alias, EntitySpec, WatchSpec
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,17 +83,17 @@ def _validate(path: Path, located: Located) -> Settings:
     if not isinstance(data, dict):
         problems.append(ConfigProblem(name, 1, 1, "the config must be a mapping of sections"))
         raise ConfigError(problems)
+    problems += _check_references(name, located, data)
     try:
         config = m.Config.model_validate(data)
     except ValidationError as exc:
         problems += [_problem(name, located, err) for err in exc.errors()]
-        raise ConfigError(problems) from exc
+        raise ConfigError(sorted(problems, key=_order)) from exc
     config = _resolve_paths(config, path.parent)
-    problems += list(_check_references(name, located, config))
     feeds, feed_problems = _feeds(name, located, config)
     problems += feed_problems
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(sorted(problems, key=_order))
     watchlist = compile_watchlist(_watch_specs(config), _entity_specs(config))
     return Settings(path=path, config=config, feeds=feeds, watchlist=watchlist)
 
@@ -102,6 +106,11 @@ def _problem(name: str, located: Located, err: ErrorDetails) -> ConfigProblem:
         close = difflib.get_close_matches(key, _known_keys(), n=1, cutoff=0.75)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return ConfigProblem(name, pos.line, pos.column, f"unknown key {key!r}{hint}")
+    if err["type"] == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        pos = located.locate((*loc, "type"))
+        message = f"unknown type {ctx.get('tag')!r} (expected one of: {ctx.get('expected_tags')})"
+        return ConfigProblem(name, pos.line, pos.column, message)
     pos = located.locate(loc)
     where = ".".join(str(p) for p in loc if p not in {"webhook", "email", "console"})
     message = err["msg"].removeprefix("Value error, ")
@@ -125,24 +134,47 @@ def _resolve_paths(config: m.Config, base: Path) -> m.Config:
     return config.model_copy(update={"data_dir": base / config.data_dir, "feeds": feeds})
 
 
-def _check_references(name: str, located: Located, config: m.Config) -> Iterator[ConfigProblem]:
+def _order(problem: ConfigProblem) -> tuple[int, int]:
+    return problem.line, problem.column
+
+
+def _section(data: dict[str, object], key: str, kind: type[T]) -> T | None:
+    value = data.get(key)
+    return value if isinstance(value, kind) else None
+
+
+def _check_references(name: str, located: Located, data: dict[str, object]) -> list[ConfigProblem]:
+    """Watch ids, notifier names and queries, checked on the raw data so that they are
+    reported together with any schema errors."""
+    notifiers = _section(data, "notifiers", dict) or {}
+    entities = _section(data, "entities", dict) or {}
+    problems: list[ConfigProblem] = []
     seen: set[str] = set()
-    for i, watch in enumerate(config.watches):
-        if watch.id in seen:
-            pos = located.locate(("watches", i, "id"))
-            yield ConfigProblem(name, pos.line, pos.column, f"duplicate watch id {watch.id!r}")
-        seen.add(watch.id)
-        for j, target in enumerate(watch.notify):
-            if target not in config.notifiers:
-                pos = located.locate(("watches", i, "notify", j))
-                known = ", ".join(sorted(config.notifiers)) or "none configured"
-                msg = f"watch {watch.id!r} notifies unknown notifier {target!r} (known: {known})"
-                yield ConfigProblem(name, pos.line, pos.column, msg)
-        try:
-            parse_query(watch.id, watch.query, config.entities.keys())
-        except QueryError as exc:
-            pos = _query_column(located.locate(("watches", i, "query")), exc.column)
-            yield ConfigProblem(name, pos.line, pos.column, str(exc))
+    for i, watch in enumerate(_section(data, "watches", list) or []):
+        if not isinstance(watch, dict) or not isinstance(watch.get("id"), str):
+            continue  # the schema reports it
+        wid = watch["id"]
+        if wid in seen:
+            problems.append(_at(name, located, ("watches", i, "id"), f"duplicate watch id {wid!r}"))
+        seen.add(wid)
+        targets = watch.get("notify")
+        for j, target in enumerate(targets if isinstance(targets, list) else []):
+            if target not in notifiers:
+                known = ", ".join(sorted(notifiers)) or "none configured"
+                message = f"watch {wid!r} notifies unknown notifier {target!r} (known: {known})"
+                problems.append(_at(name, located, ("watches", i, "notify", j), message))
+        if isinstance(watch.get("query"), str):
+            try:
+                parse_query(wid, watch["query"], entities.keys())
+            except QueryError as exc:
+                pos = _query_column(located.locate(("watches", i, "query")), exc.column)
+                problems.append(ConfigProblem(name, pos.line, pos.column, str(exc)))
+    return problems
+
+
+def _at(name: str, located: Located, loc: tuple[str | int, ...], message: str) -> ConfigProblem:
+    pos = located.locate(loc)
+    return ConfigProblem(name, pos.line, pos.column, message)
 
 
 def _query_column(pos: Pos, column: int) -> Pos:

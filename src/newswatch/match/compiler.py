@@ -11,7 +11,6 @@ from newswatch.match.query import (
     And,
     CountryRef,
     EntityRef,
-    Lang,
     Near,
     Node,
     Not,
@@ -77,9 +76,7 @@ class Compiler:
             return country_patterns(node.code)
         found = self._entity_patterns.get(node.entity)
         if found is None:
-            found = self._entity_patterns[node.entity] = entity_patterns(
-                self.entities[node.entity]
-            )
+            found = self._entity_patterns[node.entity] = entity_patterns(self.entities[node.entity])
         return found
 
     def _build(self, node: Text | EntityRef | CountryRef) -> ev.Term | ev.Leaf:

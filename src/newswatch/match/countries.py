@@ -15,7 +15,6 @@ so "Turkey" does not match "turkey" nor "Island" (Iceland in German) "island".
 from __future__ import annotations
 
 import gettext
-import os
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -54,8 +53,8 @@ def country_patterns(code: str) -> tuple[Pattern, ...]:
 def _catalogues() -> list[gettext.NullTranslations]:
     root = Path(pycountry.LOCALES_DIR)
     found: list[gettext.NullTranslations] = [gettext.NullTranslations()]
-    for locale in sorted(os.listdir(root)):
-        mo = root / locale / "LC_MESSAGES" / "iso3166-1.mo"
+    for locale in sorted(root.iterdir()):
+        mo = locale / "LC_MESSAGES" / "iso3166-1.mo"
         if mo.is_file():
             with mo.open("rb") as fh:
                 found.append(gettext.GNUTranslations(fh))

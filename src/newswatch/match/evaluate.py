@@ -119,9 +119,7 @@ class Near:
         n = self.distance
         for ls, le in lefts:
             for rs, re in rights:
-                if (le <= rs and rs - le <= n) or (
-                    not self.ordered and re <= ls and ls - re <= n
-                ):
+                if (le <= rs and rs - le <= n) or (not self.ordered and re <= ls and ls - re <= n):
                     yield (ls, le), (rs, re)
 
     def test(self, doc: DocView) -> bool:
@@ -149,7 +147,7 @@ class AndNode:
         self.children = tuple(children)
 
     def test(self, doc: DocView) -> bool:
-        for child in self.children:
+        for child in self.children:  # noqa: SIM110  # a plain loop is faster than all() here
             if not child.test(doc):
                 return False
         return True
@@ -168,7 +166,7 @@ class OrNode:
         self.children = tuple(children)
 
     def test(self, doc: DocView) -> bool:
-        for child in self.children:
+        for child in self.children:  # noqa: SIM110  # a plain loop is faster than any() here
             if child.test(doc):
                 return True
         return False

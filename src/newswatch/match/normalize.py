@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from itertools import chain
+from itertools import chain, pairwise
 
 _NO_SPACE = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
@@ -89,7 +89,7 @@ def _run_tokens(run: str, casefold: bool) -> tuple[str, ...]:
         chars = [fold(c, casefold) for c in run]
         if len(chars) == 1:
             return (chars[0],)
-        return tuple(a + b for a, b in zip(chars, chars[1:], strict=False))
+        return tuple(a + b for a, b in pairwise(chars))
     folded = fold(run, casefold)
     if _WORD_RE.fullmatch(folded):
         return (folded,)

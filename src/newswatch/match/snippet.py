@@ -29,8 +29,8 @@ def make_snippet(text: str, hits: Sequence[Hit], width: int = 240) -> Snippet:
     begin += len(window) - len(stripped)
     window = stripped.rstrip()
     end = begin + len(window)
-    before = ELLIPSIS if begin > 0 else ""
-    after = ELLIPSIS if end < len(text) else ""
+    before = ELLIPSIS if text[:begin].strip() else ""
+    after = ELLIPSIS if text[end:].strip() else ""
     shift = len(before) - begin
     marks = dict.fromkeys(
         (h.start + shift, h.end + shift) for h in ordered if h.start >= begin and h.end <= end

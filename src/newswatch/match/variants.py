@@ -6,12 +6,13 @@ non-wildcard alias written in Latin letters, independently:
 1. Ending: a word of 5+ letters ending in a consonant plus one of ``yy iy ij yi yj ii y i``
    gets every one of those endings (Zelenskyy -> Zelensky, Zelenskiy, Zelenskij, Zelenskyi...).
 2. Optional rewrites, each applied or not, in this order: ``ch -> tsch`` (German),
-   ``kh -> h``, ``kh -> ch``, ``ts -> c`` and ``ts -> z`` (not in ``tsch``), ``sh -> sch``, ``v -> w``, and at the
-   start of a word ``z -> s`` and ``y -> j`` before a vowel (Zelensky -> Selenskyj).
+   ``kh -> h``, ``kh -> ch``, ``ts -> c`` and ``ts -> z`` (not in ``tsch``), ``sh -> sch``,
+   ``v -> w``, and at the start of a word ``z -> s`` and ``y -> j`` before a vowel
+   (Zelensky -> Selenskyj).
 
-A word keeps at most 24 variants (12 in a multi-word alias) and an alias at most 32, fewest rewrites first (then
-alphabetical). A variant word shorter than 4 letters (5 for a one-word alias) or listed in
-``_GENERIC`` is dropped, with the alias variant that contains it.
+A word keeps at most 24 variants (12 in a multi-word alias) and an alias at most 32, fewest
+rewrites first (then alphabetical). A variant word shorter than 4 letters (5 for a one-word
+alias) or listed in ``_GENERIC`` is dropped, with the alias variant that contains it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _WORD_CAP = 24
 _ALIAS_CAP = 32
 _MULTI_WORD_CAP = 12
 _GENERIC = frozenset(
-    "also back city east ever first great here just many more most much news next north "
+    "also back city east ever first great here just many more most much news next north "  # noqa: SIM905  # a word list reads better as text
     "only over part says since some south state still such than that their them then there "
     "these they this those under very west what when where which while will with world year "
     "yang dari untuk dengan pada tidak akan juga dans avec pour sont cette plus tout".split()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from newswatch.match.compiler import Compiler
 from newswatch.match.docview import DocView
 from newswatch.match.evaluate import Evaluator, Evidence
-from newswatch.match.model import Document, EntitySpec, Hit, Match, WatchSpec
+from newswatch.match.model import Document, EntitySpec, Field, Hit, Match, WatchSpec
 from newswatch.match.parser import parse_query
 from newswatch.match.prefilter import Prefilter
 from newswatch.match.query import TITLE, Query
@@ -68,10 +68,11 @@ def build_match(watch: CompiledWatch, doc: Document, view: DocView) -> Match:
     watch.root.collect(view, evidence)
     hits = _hits(evidence, view)
     body_hits = [h for h in hits if h.field == "body"]
-    if body_hits:
+    title_hits = [h for h in hits if h.field == "title"]
+    if body_hits or not (title_hits or not doc.body.strip()):
         snippet = make_snippet(doc.body, body_hits)
     else:
-        snippet = make_snippet(doc.title, [h for h in hits if h.field == "title"])
+        snippet = make_snippet(doc.title, title_hits)
     entities = tuple(dict.fromkeys(evidence.entities))
     return Match(watch.id, hits, entities, snippet)
 
@@ -82,7 +83,7 @@ def _hits(evidence: Evidence, view: DocView) -> tuple[Hit, ...]:
         field = view.field(which)
         offsets = field.offsets()
         first, last = offsets[start][0], offsets[end - 1][1]
-        name = "title" if which == TITLE else "body"
+        name: Field = "title" if which == TITLE else "body"
         hits.add(Hit(name, field.text[first:last], first, last))
     ordered = sorted(hits, key=lambda h: (h.field != "title", h.start, h.end))
     return tuple(ordered[:MAX_HITS])

@@ -1,0 +1,109 @@
+"""Matcher benchmark: docs/s of the compiled watchlist vs the naive reference evaluator.
+
+    .venv/bin/python benchmarks/match/run.py [--sizes 10000 100000] [--docs 400]
+
+Each watchlist size runs in its own process (so peak RSS is that size's), on one core:
+compile time, peak RSS after compiling and matching, docs/s of ``Watchlist.match`` over
+``--docs`` ~5 KB documents in six languages, and docs/s of ``ReferenceMatcher`` over a small
+sample of the same documents (it is slow), checking both return the same watches there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402  # the sibling module, importable once the path is set
+
+from newswatch.match import compile_watchlist  # noqa: E402  # after the sys.path tweak
+from newswatch.match.reference import ReferenceMatcher  # noqa: E402  # ditto
+
+
+def mention_names(ents: dict[str, corpus.EntitySpec]) -> list[str]:
+    """How entities appear in text: aliases, a romanisation variant, Ukrainian inflections."""
+    names = ["Zelensky", "Selenskyj", "Зеленському", "President Zelenskyy"]
+    for spec in ents.values():
+        for alias in spec.aliases:
+            names.append(alias.text[:-1] + "ому" if alias.text.endswith("*") else alias.text)
+    return names
+
+
+def scenario(size: int, n_docs: int, baseline_docs: int) -> dict[str, float]:
+    """Run one watchlist size; returns the figures."""
+    rng = random.Random(size)
+    vocabs = corpus.vocabularies()
+    ents = corpus.entities(rng)
+    watches = corpus.watchlist(rng, vocabs, ents, size)
+    names = mention_names(ents)
+    docs = [corpus.document(rng, vocabs, names) for _ in range(n_docs)]
+    start = time.perf_counter()
+    watchlist = compile_watchlist(watches, ents)
+    compile_s = time.perf_counter() - start
+    watchlist.match(docs[0])  # warm the normalizer cache like a running daemon
+    start = time.perf_counter()
+    matches = sum(len(watchlist.match(d)) for d in docs)
+    fast_s = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reference = ReferenceMatcher(watches, ents)
+    sample = docs[:baseline_docs]
+    start = time.perf_counter()
+    expected = [reference.match(d) for d in sample]
+    ref_s = time.perf_counter() - start
+    actual = [[m.watch for m in watchlist.match(d)] for d in sample]
+    return {
+        "watches": size,
+        "compile_s": compile_s,
+        "docs_per_s": n_docs / fast_s,
+        "baseline_docs_per_s": len(sample) / ref_s,
+        "matches_per_doc": matches / n_docs,
+        "peak_rss_mb": peak_mb,
+        "avg_doc_bytes": sum(len(d.body.encode()) for d in docs) / n_docs,
+        "agree": float(expected == actual),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--docs", type=int, default=400)
+    parser.add_argument("--baseline-docs", type=int, default=0, help="default: 8 at 10k, 2 above")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        sample = args.baseline_docs or (8 if args.child <= 10_000 else 2)
+        print(json.dumps(scenario(args.child, args.docs, sample)))
+        return
+    rows = []
+    for size in args.sizes:
+        cmd = [sys.executable, __file__, "--child", str(size), "--docs", str(args.docs)]
+        if args.baseline_docs:
+            cmd += ["--baseline-docs", str(args.baseline_docs)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        rows.append(json.loads(out))
+    report(rows)
+
+
+def report(rows: list[dict[str, float]]) -> None:
+    """Print the figures side by side."""
+    head = f"{'watches':>8} {'compile s':>9} {'docs/s':>8} {'baseline':>9} {'speed-up':>8}"
+    print(head + f" {'peak MB':>8} {'hits/doc':>8} {'doc KB':>6} {'agree':>5}")
+    for r in rows:
+        speedup = r["docs_per_s"] / r["baseline_docs_per_s"]
+        print(
+            f"{int(r['watches']):>8} {r['compile_s']:>9.2f} {r['docs_per_s']:>8.0f}"
+            f" {r['baseline_docs_per_s']:>9.2f} {speedup:>7.0f}x {r['peak_rss_mb']:>8.0f}"
+            f" {r['matches_per_doc']:>8.1f} {r['avg_doc_bytes'] / 1000:>6.1f}"
+            f" {'yes' if r['agree'] else 'NO':>5}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""A deliberately naive evaluator: every watch, every position, no index, no shortcuts.
+
+It shares only the normalizer, the parser and the pattern resolution (aliases, variants,
+country names) with the fast matcher, and is the oracle of the property test and the
+baseline of the benchmark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from newswatch.match import normalize
+from newswatch.match.compiler import Compiler
+from newswatch.match.model import Document, EntitySpec, WatchSpec
+from newswatch.match.parser import parse_query
+from newswatch.match.query import (
+    BODY,
+    TITLE,
+    And,
+    CountryRef,
+    EntityRef,
+    Lang,
+    Near,
+    Node,
+    Not,
+    Or,
+    Pattern,
+    Query,
+    Site,
+    Text,
+)
+
+
+@dataclass(frozen=True)
+class _Field:
+    tokens: list[str]
+    cased: list[str]
+
+
+@dataclass(frozen=True)
+class _Doc:
+    fields: dict[int, _Field]
+    host: str
+    language: str
+
+
+class ReferenceMatcher:
+    """Evaluates every query on every document by brute force."""
+
+    def __init__(self, watches: Sequence[WatchSpec], entities: Mapping[str, EntitySpec]) -> None:
+        self.compiler = Compiler(entities)
+        self.queries: list[Query] = [parse_query(w.id, w.query, entities) for w in watches]
+
+    def match(self, doc: Document) -> list[str]:
+        """The ids of the matching watches, in watchlist order."""
+        prepared = _prepare(doc)
+        return [q.watch for q in self.queries if self.test(q.root, prepared)]
+
+    def test(self, node: Node, doc: _Doc) -> bool:
+        if isinstance(node, And):
+            return all(self.test(c, doc) for c in node.children)
+        if isinstance(node, Or):
+            return any(self.test(c, doc) for c in node.children)
+        if isinstance(node, Not):
+            return not self.test(node.child, doc)
+        if isinstance(node, Site):
+            return doc.host == node.domain or doc.host.endswith("." + node.domain)
+        if isinstance(node, Lang):
+            return doc.language == node.code
+        return any(self.spans(node, doc, which) for which in (TITLE, BODY))
+
+    def spans(self, node: Node, doc: _Doc, which: int) -> list[tuple[int, int]]:
+        """Token spans of a positional node in one field."""
+        if isinstance(node, Near):
+            left, right = self.spans(node.left, doc, which), self.spans(node.right, doc, which)
+            return [
+                (min(a[0], b[0]), max(a[1], b[1]))
+                for a in left
+                for b in right
+                if _near(a, b, node.distance, node.ordered)
+            ]
+        if isinstance(node, Or):
+            return [s for c in node.children for s in self.spans(c, doc, which)]
+        assert isinstance(node, Text | EntityRef | CountryRef)
+        if not node.fields & which:
+            return []
+        field = doc.fields[which]
+        return [s for p in self.compiler.patterns(node) for s in _scan(p, field)]
+
+
+def _near(a: tuple[int, int], b: tuple[int, int], distance: int, ordered: bool) -> bool:
+    if a[1] <= b[0]:
+        return b[0] - a[1] <= distance
+    return not ordered and b[1] <= a[0] and a[0] - b[1] <= distance
+
+
+def _scan(pattern: Pattern, field: _Field) -> list[tuple[int, int]]:
+    seq = field.cased if pattern.case_sensitive else field.tokens
+    n = len(pattern.words)
+    found = []
+    for start in range(len(seq) - n + 1):
+        window = seq[start : start + n]
+        if pattern.prefix:
+            ok = window[:-1] == list(pattern.words[:-1]) and window[-1].startswith(
+                pattern.words[-1]
+            )
+        else:
+            ok = window == list(pattern.words)
+        if ok and not (pattern.capitalized and field.cased[start][:1].islower()):
+            found.append((start, start + n))
+    return found
+
+
+def _prepare(doc: Document) -> _Doc:
+    fields = {
+        TITLE: _Field(normalize.tokens(doc.title), normalize.cased_tokens(doc.title)),
+        BODY: _Field(normalize.tokens(doc.body), normalize.cased_tokens(doc.body)),
+    }
+    host = doc.site.lower().strip().rstrip(".")
+    return _Doc(fields, host, (doc.language or "").lower())

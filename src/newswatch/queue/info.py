@@ -1,0 +1,60 @@
+"""What the streams look like right now: length, pending, lag and consumers of each group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from newswatch.constants import (
+    ALERTS_STREAM,
+    DEAD_LETTER_STREAM,
+    ENTRIES_STREAM,
+    NOTIFIERS_GROUP,
+    WORKERS_GROUP,
+)
+from newswatch.errors import QueueError
+from newswatch.queue.streams import guard
+
+STREAMS = {"entries": (ENTRIES_STREAM, WORKERS_GROUP), "alerts": (ALERTS_STREAM, NOTIFIERS_GROUP)}
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    """One stream and its consumer group."""
+
+    name: str
+    length: int
+    pending: int
+    lag: int
+    consumers: int
+
+
+async def stream_info(redis: Redis) -> list[StreamInfo]:
+    """The work streams and the dead-letter stream."""
+    infos = [await _one(redis, name, key, group) for name, (key, group) in STREAMS.items()]
+    dead = int(await guard(redis.xlen(DEAD_LETTER_STREAM)))
+    return [*infos, StreamInfo("dead", dead, 0, 0, 0)]
+
+
+async def _one(redis: Redis, name: str, key: str, group: str) -> StreamInfo:
+    length = int(await guard(redis.xlen(key)))
+    try:
+        groups: list[dict[str, Any]] = await redis.xinfo_groups(key)
+    except ResponseError:  # the stream does not exist yet
+        return StreamInfo(name, length, 0, length, 0)
+    except (RedisError, OSError) as exc:
+        raise QueueError(f"redis: {exc}") from exc
+    for info in groups:
+        if info.get("name") == group:
+            lag = info.get("lag")
+            return StreamInfo(
+                name,
+                length,
+                int(info.get("pending", 0)),
+                int(lag) if lag is not None else length,
+                int(info.get("consumers", 0)),
+            )
+    return StreamInfo(name, length, 0, length, 0)
