@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import sys
 from pathlib import Path
 
 import click
@@ -11,6 +9,7 @@ import click
 from newswatch import __version__
 from newswatch.config import Settings, load_config
 from newswatch.errors import ConfigError
+from newswatch.observe.logs import configure as configure_logging
 
 config_option = click.option(
     "--config", "-c", "config_path", required=True, envvar="NEWSWATCH_CONFIG",
@@ -28,20 +27,13 @@ def load_settings(path: Path) -> Settings:
         raise SystemExit(2) from exc
 
 
-def _logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper()),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-
-
 @click.group()
 @click.version_option(__version__)
-@click.option("--log-level", default="info", show_default=True,
+@click.option("--log-level", default="info", show_default=True, envvar="NEWSWATCH_LOG_LEVEL",
               type=click.Choice(["debug", "info", "warning", "error"]))  # fmt: skip
-def main(log_level: str) -> None:
+@click.option("--log-format", default="console", show_default=True, envvar="NEWSWATCH_LOG_FORMAT",
+              type=click.Choice(["console", "json"]),
+              help="Readable lines, or one JSON object per line.")  # fmt: skip
+def main(log_level: str, log_format: str) -> None:
     """newswatch: watch news feeds, match watchlists, deliver alerts."""
-    _logging(log_level)
+    configure_logging(log_level, log_format)

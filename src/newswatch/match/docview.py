@@ -99,7 +99,7 @@ def site_suffixes(site: str) -> frozenset[str]:
 
 def present(pattern: Pattern, view: FieldView) -> bool:
     """True when ``pattern`` occurs in the field (cheap set checks first)."""
-    words = pattern.keywords
+    words = pattern.folded
     last = len(words) - 1
     tokset = view.tokset
     for word in words[:last] if pattern.prefix else words:
@@ -113,7 +113,7 @@ def present(pattern: Pattern, view: FieldView) -> bool:
 
 
 def _starts(pattern: Pattern, view: FieldView) -> list[int]:
-    first = pattern.keywords[0]
+    first = pattern.folded[0]
     if not (pattern.prefix and len(pattern.words) == 1):
         return view.positions(first)
     starts: list[int] = []

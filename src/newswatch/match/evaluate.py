@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from newswatch.match.docview import DocView, Span, occurrences, present
+from newswatch.match.docview import DocView, FieldView, Span, occurrences, present
 from newswatch.match.query import BODY, BOTH, TITLE, Pattern
 
 FIELD_BITS = (TITLE, BODY)
@@ -49,14 +49,27 @@ class Term:
 
 
 class Leaf:
-    """Any set of patterns (phrase, wildcard, entity aliases, country names) in some fields."""
+    """Any set of patterns (phrase, wildcard, entity aliases, country names) in some fields.
 
-    __slots__ = ("entity", "fields", "patterns", "singles")
+    One-word plain patterns are a set (one C-level intersection); every other pattern is
+    filed under one of its whole words (its trigger), so only those whose trigger occurs in
+    the field are tried; patterns made of a lone wildcard are always tried.
+    """
+
+    __slots__ = ("entity", "fields", "patterns", "prefixed", "singles", "triggers", "words")
 
     def __init__(self, patterns: Iterable[Pattern], fields: int, entity: str | None) -> None:
-        plain = [p for p in patterns if is_plain(p)]
-        self.singles = frozenset(p.words[0] for p in plain)
-        self.patterns = tuple(dict.fromkeys(p for p in patterns if not is_plain(p)))
+        patterns = tuple(dict.fromkeys(patterns))
+        self.singles = frozenset(p.words[0] for p in patterns if is_plain(p))
+        self.patterns = tuple(p for p in patterns if not is_plain(p))
+        triggers: dict[str, list[Pattern]] = {}
+        for p in self.patterns:
+            whole = p.folded[:-1] if p.prefix else p.folded
+            if whole:
+                triggers.setdefault(max(whole, key=len), []).append(p)
+        self.triggers = {w: tuple(ps) for w, ps in triggers.items()}
+        self.words = frozenset(triggers)
+        self.prefixed = tuple(p for p in self.patterns if p.prefix and len(p.words) == 1)
         self.fields = fields
         self.entity = entity
 
@@ -67,12 +80,16 @@ class Leaf:
             if not self.singles.isdisjoint(tokset):
                 return True
         for which in FIELD_BITS:
-            if fields & which:
-                view = doc.field(which)
-                for pattern in self.patterns:
-                    if present(pattern, view):
-                        return True
+            if fields & which and self._in_field(doc.field(which)):
+                return True
         return False
+
+    def _in_field(self, view: FieldView) -> bool:
+        for word in self.words & view.tokset:
+            for pattern in self.triggers[word]:
+                if present(pattern, view):
+                    return True
+        return any(present(p, view) for p in self.prefixed)
 
     def spans(self, doc: DocView, which: int) -> list[Span]:
         if not self.fields & which:

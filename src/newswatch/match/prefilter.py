@@ -41,7 +41,7 @@ def estimate(word: str) -> float:
 
 def pattern_key(pattern: Pattern) -> tuple[str, float]:
     """The rarest required key of one pattern."""
-    words = pattern.keywords
+    words = pattern.folded
     whole = words[:-1] if pattern.prefix else words
     if whole:
         word = min(whole, key=estimate)

@@ -17,8 +17,8 @@ class Pattern:
     """A sequence of normalized words matched at consecutive token positions.
 
     ``prefix``: the last word matches any token starting with it. ``case_sensitive``: words keep
-    their case and are compared with the document's case-preserving tokens (``folded`` is the
-    case-folded form, used by the prefilter). ``capitalized``: the first matched token must not
+    their case and are compared with the document's case-preserving tokens. ``folded``: the
+    case-folded words (what a document's token set holds); filled in from ``words`` if omitted. ``capitalized``: the first matched token must not
     start with a lowercase letter in the document (used for country names).
     """
 
@@ -28,10 +28,9 @@ class Pattern:
     capitalized: bool = False
     folded: tuple[str, ...] = ()
 
-    @property
-    def keywords(self) -> tuple[str, ...]:
-        """The case-folded words (what the document's token set contains)."""
-        return self.folded or self.words
+    def __post_init__(self) -> None:
+        if not self.folded:
+            object.__setattr__(self, "folded", self.words)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from newswatch.match.model import Hit, Snippet
 
 ELLIPSIS = "…"
 _LEAD = 4  # the first hit starts about a quarter into the snippet
-_FLATTEN = str.maketrans("\n\r\t\f\v", "     ")
+_SPACES = re.compile(r"\s")
 
 
 def make_snippet(text: str, hits: Sequence[Hit], width: int = 240) -> Snippet:
@@ -24,7 +25,7 @@ def make_snippet(text: str, hits: Sequence[Hit], width: int = 240) -> Snippet:
         first = ordered[0]
         begin = _cut_start(text, max(0, first.start - width // _LEAD), first.start)
         end = _cut_end(text, first.end, min(len(text), max(begin + width, first.end)))
-    window = text[begin:end].translate(_FLATTEN)
+    window = _SPACES.sub(" ", text[begin:end])
     stripped = window.lstrip()
     begin += len(window) - len(stripped)
     window = stripped.rstrip()
