@@ -1,4 +1,9 @@
-"""Alerts: one per (watch, story), with a stable id, and their webhook payload (version 1)."""
+"""Alerts: one per (watch, story), with a stable id, and their webhook payloads (version 1).
+
+Two kinds of messages travel on the ``alerts`` stream: a single alert (``kind`` absent or
+``"alert"``) and a digest (``kind: "digest"``) that gathers one notifier's deferred alerts.
+``Delivery`` is either of them: what a notifier sends in one go.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,17 @@ from typing import Any
 from newswatch.match.model import Hit, Match
 
 PAYLOAD_VERSION = 1
+DIGEST_KIND = "digest"
 
 
 def alert_id(watch: str, canonical_url: str) -> str:
     """The stable id of (watch, story): the same article never alerts a watch twice."""
     return hashlib.sha256(f"{watch}\n{canonical_url}".encode()).hexdigest()[:32]
+
+
+def update_id(first_alert_id: str, text_fingerprint: str) -> str:
+    """The stable id of an update: the first alert of the story and the new text's fingerprint."""
+    return hashlib.sha256(f"{first_alert_id}\nupdate\n{text_fingerprint}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -32,7 +43,12 @@ class ArticleInfo:
 
 @dataclass(frozen=True)
 class Alert:
-    """An alert on its way: ``notify`` names its notifiers, ``marks`` its hits in the snippet."""
+    """An alert on its way: ``notify`` names its notifiers, ``marks`` its hits in the snippet.
+
+    ``update_of`` is the id of the story's first alert when this one reports a material change
+    of an article already alerted on. ``replay`` is set by ``newswatch dlq replay``: the alert
+    goes straight to its notifier, past the watch's budget and quiet hours.
+    """
 
     id: str
     watch: str
@@ -42,6 +58,8 @@ class Alert:
     entities: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
     marks: tuple[tuple[int, int], ...] = field(default=())
+    update_of: str | None = None
+    replay: bool = False
 
     def payload(self) -> dict[str, Any]:
         """The webhook payload, version 1 (DESIGN.md)."""
@@ -53,15 +71,19 @@ class Alert:
             "article": asdict(self.article),
             "hits": [asdict(hit) for hit in self.hits],
             "entities": list(self.entities),
+            "update_of": self.update_of,
         }
 
     def to_message(self) -> dict[str, Any]:
         """The ``alerts`` stream message: the payload plus routing and display data."""
-        return {
+        message: dict[str, Any] = {
             "payload": self.payload(),
             "notify": list(self.notify),
             "marks": [list(m) for m in self.marks],
         }
+        if self.replay:
+            message["replay"] = True
+        return message
 
     @classmethod
     def from_message(cls, message: dict[str, Any]) -> Alert:
@@ -76,7 +98,77 @@ class Alert:
             entities=tuple(payload.get("entities", ())),
             notify=tuple(message.get("notify", ())),
             marks=tuple((int(a), int(b)) for a, b in message.get("marks", ())),
+            update_of=payload.get("update_of"),
+            replay=bool(message.get("replay", False)),
         )
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One notifier's deferred alerts, sent as one message; ``since``/``until`` bound the window."""
+
+    id: str
+    notifier: str
+    created_at: str
+    since: str
+    until: str
+    alerts: tuple[Alert, ...]
+
+    @property
+    def notify(self) -> tuple[str, ...]:
+        """A digest goes to the notifier it was gathered for, only."""
+        return (self.notifier,)
+
+    @property
+    def watch(self) -> str:
+        """The watches it covers, for logs and dead letters."""
+        return ",".join(sorted({a.watch for a in self.alerts}))
+
+    def payload(self) -> dict[str, Any]:
+        """The webhook digest payload: the alerts' own v1 payloads in a wrapper."""
+        return {
+            "version": PAYLOAD_VERSION,
+            "type": DIGEST_KIND,
+            "id": self.id,
+            "created_at": self.created_at,
+            "period": {"start": self.since, "end": self.until},
+            "count": len(self.alerts),
+            "alerts": [alert.payload() for alert in self.alerts],
+        }
+
+    def to_message(self) -> dict[str, Any]:
+        """The ``alerts`` stream message of a digest."""
+        return {
+            "kind": DIGEST_KIND,
+            "id": self.id,
+            "notify": [self.notifier],
+            "created_at": self.created_at,
+            "since": self.since,
+            "until": self.until,
+            "alerts": [alert.to_message() for alert in self.alerts],
+        }
+
+    @classmethod
+    def from_message(cls, message: dict[str, Any]) -> Digest:
+        """Rebuild a digest read from the ``alerts`` stream."""
+        return cls(
+            id=message["id"],
+            notifier=message["notify"][0],
+            created_at=message["created_at"],
+            since=message["since"],
+            until=message["until"],
+            alerts=tuple(Alert.from_message(m) for m in message["alerts"]),
+        )
+
+
+Delivery = Alert | Digest
+
+
+def delivery_from_message(message: dict[str, Any]) -> Delivery:
+    """The alert or digest an ``alerts`` stream message carries."""
+    if message.get("kind") == DIGEST_KIND:
+        return Digest.from_message(message)
+    return Alert.from_message(message)
 
 
 def build_alert(

@@ -28,6 +28,18 @@ ARTICLE_SEEN_PREFIX = f"{PREFIX}:article:seen:"
 ALERT_SEEN_PREFIX = f"{PREFIX}:alert:seen:"
 # Delivered marker per (alert id, notifier).
 DELIVERED_PREFIX = f"{PREFIX}:delivered:"
+# Story versions per canonical URL (hash: text fingerprint, sketch, length, entry versions seen).
+STORY_PREFIX = f"{PREFIX}:story:"
+# Retries: sorted set of "<alert id>:<notifier>" by due time (unix ms), their records (hash of
+# JSON) and the lease token of the process redelivering one (hash).
+RETRY_DUE = f"{PREFIX}:retry:due"
+RETRY_RECORDS = f"{PREFIX}:retry:records"
+RETRY_LEASES = f"{PREFIX}:retry:leases"
+# Digests per notifier: <prefix><notifier>:due (alert id -> not-before ms), :items (alert id ->
+# message JSON), :last (unix ms of the last flush, or of the first deferred alert).
+DIGEST_PREFIX = f"{PREFIX}:digest:"
+# Alert budget per (watch, notifier): sorted set of alert ids by admission time (unix ms).
+BUDGET_PREFIX = f"{PREFIX}:budget:"
 
 # Defaults, with their units in the name.
 LEASE_MS = 120_000
@@ -38,7 +50,18 @@ SEEN_PER_FEED_MAX = 5_000
 ARTICLE_SEEN_TTL_S = 14 * 24 * 3600
 ALERT_SEEN_TTL_S = 30 * 24 * 3600
 DELIVERED_TTL_S = 7 * 24 * 3600
-STREAM_MAXLEN = 100_000
+STORY_TTL_S = 14 * 24 * 3600
+STORY_ENTRY_VERSIONS_MAX = 20
+VISIBILITY_MS = 60_000  # a pending alert or a leased retry is taken over after this long
+RETRY_TICK_S = 1.0
+ONCE_RETRY_WAIT_S = 60.0  # run --once waits for retries due within this long
+DELIVERY_CONCURRENCY = 32  # alerts in flight per notifier process
+DIGEST_CHECK_S = 60.0
+DEFAULT_DIGEST_CRON = "0 * * * *"  # overflow digest of a notifier without its own schedule (UTC)
+DIGEST_MAX_ALERTS = 500
+BUDGET_WINDOW_S = 3600
+STREAM_RETAIN = 10_000  # acknowledged entries kept per work stream (for `status`)
+HOUSEKEEPING_S = 60.0
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 ARTICLE_TEXT_MAX_CHARS = 200_000

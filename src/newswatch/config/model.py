@@ -9,9 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from newswatch.config.durations import parse_duration
+from newswatch.config.schedules import (
+    check_clock,
+    check_cron,
+    check_html_template,
+    check_template,
+    check_timezone,
+)
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
 
@@ -80,12 +87,38 @@ class EntityConfig(Strict):
     variants: bool = True
 
 
+TimeZone = Annotated[str, AfterValidator(check_timezone)]
+Template = Annotated[str, AfterValidator(check_template)]
+HtmlTemplate = Annotated[str, AfterValidator(check_html_template)]
+
+
+class QuietHours(Strict):
+    """``quiet_hours: {start: "22:00", end: "07:00", timezone: Europe/Berlin}``: alerts wait."""
+
+    start: Annotated[str, AfterValidator(check_clock)]
+    end: Annotated[str, AfterValidator(check_clock)]
+    timezone: TimeZone = "UTC"
+
+
 class WatchConfig(Strict):
-    """One item of ``watches:``."""
+    """One item of ``watches:``.
+
+    ``max_alerts_per_hour`` caps the alerts a notifier gets from this watch in any 60 minutes;
+    alerts over it, and those raised during ``quiet_hours``, go into the notifier's next digest.
+    """
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     query: str
     notify: list[str] = Field(default_factory=list)
+    max_alerts_per_hour: int | None = Field(None, ge=1)
+    quiet_hours: QuietHours | None = None
+
+
+class DigestConfig(Strict):
+    """``digest: {cron: "0 8 * * *", timezone: Asia/Jakarta}``: gather alerts, send on schedule."""
+
+    cron: Annotated[str, AfterValidator(check_cron)]
+    timezone: TimeZone = "UTC"
 
 
 class HttpConfig(Strict):
@@ -112,6 +145,7 @@ class WebhookNotifier(Strict):
     timeout: Seconds = 10.0
     headers: dict[str, str] = Field(default_factory=dict)
     retry: RetryConfig = RetryConfig()
+    digest: DigestConfig | None = None
 
 
 class SmtpConfig(Strict):
@@ -124,6 +158,22 @@ class SmtpConfig(Strict):
     username: str | None = None
     password: str | None = None
     timeout: Seconds = 30.0
+    ca_file: Path | None = None
+    """A CA bundle to verify the server with instead of the system's (a private CA)."""
+
+    @model_validator(mode="after")
+    def _one_tls(self) -> SmtpConfig:
+        if self.starttls and self.ssl:
+            raise ValueError("choose one of 'starttls' (port 587) or 'ssl' (implicit TLS, 465)")
+        return self
+
+
+class EmailTemplates(Strict):
+    """Jinja2 templates overriding the default subject, text and HTML (autoescaped) bodies."""
+
+    subject: Template | None = None
+    text: Template | None = None
+    html: HtmlTemplate | None = None
 
 
 class EmailNotifier(Strict):
@@ -136,6 +186,8 @@ class EmailNotifier(Strict):
     sender: str = Field(alias="from")
     smtp: SmtpConfig
     retry: RetryConfig = RetryConfig()
+    digest: DigestConfig | None = None
+    templates: EmailTemplates = EmailTemplates()
 
 
 class ConsoleNotifier(Strict):
@@ -144,9 +196,22 @@ class ConsoleNotifier(Strict):
     type: Literal["console"]
     color: bool | None = None
     retry: RetryConfig = RetryConfig()
+    digest: DigestConfig | None = None
 
 
-Notifier = Annotated[WebhookNotifier | EmailNotifier | ConsoleNotifier, Field(discriminator="type")]
+class AppriseNotifier(Strict):
+    """``type: apprise``: any service Apprise knows (needs ``pip install newswatch[apprise]``)."""
+
+    type: Literal["apprise"]
+    urls: list[str] = Field(min_length=1)
+    retry: RetryConfig = RetryConfig()
+    digest: DigestConfig | None = None
+
+
+Notifier = Annotated[
+    WebhookNotifier | EmailNotifier | ConsoleNotifier | AppriseNotifier,
+    Field(discriminator="type"),
+]
 
 
 class Config(Strict):

@@ -31,8 +31,15 @@ _APOSTROPHE_LETTERS = "\u02b9\u02bb\u02bc\u02bd\u02be\u02bf"
 
 
 def _mark_class() -> str:
-    marks = (chr(c) for c in range(0x0300, 0x20000) if unicodedata.category(chr(c))[0] == "M")
-    return "".join(re.escape(m) for m in marks)
+    """Every combining mark (Mn, Mc, Me) of the BMP (a BMP-only class compiles to a table)."""
+    marks = [c for c in range(0x0300, 0x10000) if unicodedata.category(chr(c))[0] == "M"]
+    ranges: list[list[int]] = []
+    for c in marks:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
 _MARKS = _mark_class()

@@ -1,0 +1,88 @@
+"""``newswatch status``: the streams, a feed health summary and the latest alerts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from redis.asyncio import Redis
+
+from newswatch.cli.base import config_option, load_settings, main
+from newswatch.config import Settings
+from newswatch.constants import ALERTS_STREAM
+from newswatch.errors import NewswatchError
+from newswatch.feeds.state import load_state
+from newswatch.queue.connect import open_redis
+from newswatch.queue.info import stream_info
+from newswatch.queue.streams import guard
+
+LATEST = 10
+
+
+async def gather(settings: Settings, latest: int = LATEST) -> dict[str, Any]:
+    """Everything ``status`` shows, as plain data."""
+    async with open_redis(settings.config.redis.url, settings.data_dir) as redis:
+        streams = [info.__dict__ for info in await stream_info(redis)]
+        health = Counter([await _feed_status(redis, feed.id) for feed in settings.feeds])
+        alerts = await _latest_alerts(redis, latest)
+    return {"streams": streams, "feeds": dict(health), "latest_alerts": alerts}
+
+
+async def _feed_status(redis: Redis, feed_id: str) -> str:
+    state = await load_state(redis, feed_id)
+    if not state.last_attempt:
+        return "new"
+    return "failing" if state.failures else "ok"
+
+
+async def _latest_alerts(redis: Redis, count: int) -> list[dict[str, Any]]:
+    entries = await guard(redis.xrevrange(ALERTS_STREAM, count=count)) or []
+    alerts = []
+    for _id, fields in entries:
+        if not fields:
+            continue
+        payload = json.loads(fields["data"])["payload"]
+        article = payload["article"]
+        alerts.append(
+            {"detected_at": payload["detected_at"], "watch": payload["watch"],
+             "title": article["title"], "url": article["url"], "feed": article["feed"]}
+        )  # fmt: skip
+    return alerts
+
+
+def render(status: dict[str, Any]) -> str:
+    """The status as a few tables for a terminal."""
+    lines = [f"{'stream':<10}{'length':>9}{'pending':>9}{'lag':>9}{'consumers':>11}"]
+    for s in status["streams"]:
+        lines.append(
+            f"{s['name']:<10}{s['length']:>9}{s['pending']:>9}{s['lag']:>9}{s['consumers']:>11}"
+        )
+    feeds = status["feeds"]
+    summary = ", ".join(f"{count} {name}" for name, count in sorted(feeds.items())) or "none"
+    lines += ["", f"feeds: {sum(feeds.values())} ({summary})", "", "latest alerts:"]
+    if not status["latest_alerts"]:
+        lines.append("  (none)")
+    for alert in status["latest_alerts"]:
+        lines.append(f"  {alert['detected_at']}  [{alert['watch']}] {alert['title']}")
+        lines.append(f"  {'':20}  {alert['feed']} · {alert['url']}")
+    return "\n".join(lines)
+
+
+@main.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(config_path: Path, as_json: bool) -> None:
+    """Show the streams, feed health and the latest alerts."""
+    settings = load_settings(config_path)
+    try:
+        data = asyncio.run(gather(settings))
+    except NewswatchError as exc:
+        click.echo(f"newswatch: {exc}", err=True)
+        raise SystemExit(1) from exc
+    data["generated_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else render(data))
