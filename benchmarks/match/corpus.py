@@ -13,49 +13,86 @@ from dataclasses import dataclass
 
 from newswatch.match import Alias, Document, EntitySpec, WatchSpec
 
+__all__ = ["Document", "EntitySpec", "Vocab", "document", "entities", "vocabularies", "watchlist"]
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 FUNCTION = {
-    "en": "the of and to in a is that for on with as was by at from it be has are this an "
-    "which have not said will its but were been their after who more than also".split(),
-    "id": "yang dan di ke dari untuk dengan pada ini itu adalah akan tidak dalam juga "
-    "oleh karena sebagai telah bahwa atau para kata ada lebih bisa saat".split(),
-    "fr": "le la les de des du un une et en est que qui dans pour pas sur au par avec "
-    "il elle a été plus son sa ses ont mais aussi selon lors".split(),
-    "uk": "і в на що з не до за як це та від він вона але у про його їх після також "
-    "було буде під чи вже".split(),
-    "ru": "и в на что с не по как это из за то от для он она но у о его их после также "
-    "было будет под ли уже".split(),
+    "en": _words(
+        "the of and to in a is that for on with as was by at from it be has are this an "
+        "which have not said will its but were been their after who more than also"
+    ),
+    "id": _words(
+        "yang dan di ke dari untuk dengan pada ini itu adalah akan tidak dalam juga "
+        "oleh karena sebagai telah bahwa atau para kata ada lebih bisa saat"
+    ),
+    "fr": _words(
+        "le la les de des du un une et en est que qui dans pour pas sur au par avec "
+        "il elle a été plus son sa ses ont mais aussi selon lors"
+    ),
+    "uk": _words(
+        "і в на що з не до за як це та від він вона але у про його їх після також "
+        "було буде під чи вже"
+    ),
+    "ru": _words(
+        "и в на что с не по как это из за то от для он она но у о его их после также "
+        "было будет под ли уже"
+    ),
 }
 TOPIC = {
-    "en": "government minister president election parliament economy inflation market "
-    "police court ceasefire negotiations talks peace security border energy climate "
-    "agreement sanctions military troops refugees summit budget protest strike vaccine "
-    "hospital drought flood earthquake investment exports".split(),
-    "id": "pemerintah menteri presiden pemilu parlemen ekonomi inflasi pasar polisi "
-    "pengadilan gencatan perundingan pertemuan perdamaian damai keamanan perbatasan energi "
-    "iklim perjanjian sanksi militer pasukan pengungsi anggaran demonstrasi banjir "
-    "gempa investasi ekspor".split(),
-    "fr": "gouvernement ministre président élection parlement économie inflation marché "
-    "police tribunal cessez négociations pourparlers paix sécurité frontière énergie "
-    "climat accord sanctions militaire troupes réfugiés sommet budget grève vaccin "
-    "hôpital sécheresse inondation".split(),
-    "uk": "уряд міністр президент вибори парламент економіка інфляція ринок поліція суд "
-    "перемир'я переговори мир безпека кордон енергетика клімат угода санкції армія "
-    "війська біженці саміт бюджет протест страйк вакцина лікарня".split(),
-    "ru": "правительство министр президент выборы парламент экономика инфляция рынок "
-    "полиция суд перемирие переговоры мир безопасность граница энергетика климат "
-    "соглашение санкции армия войска беженцы саммит бюджет протест забастовка".split(),
+    "en": _words(
+        "government minister president election parliament economy inflation market "
+        "police court ceasefire negotiations talks peace security border energy climate "
+        "agreement sanctions military troops refugees summit budget protest strike vaccine "
+        "hospital drought flood earthquake investment exports"
+    ),
+    "id": _words(
+        "pemerintah menteri presiden pemilu parlemen ekonomi inflasi pasar polisi "
+        "pengadilan gencatan perundingan pertemuan perdamaian damai keamanan perbatasan energi "
+        "iklim perjanjian sanksi militer pasukan pengungsi anggaran demonstrasi banjir "
+        "gempa investasi ekspor"
+    ),
+    "fr": _words(
+        "gouvernement ministre président élection parlement économie inflation marché "
+        "police tribunal cessez négociations pourparlers paix sécurité frontière énergie "
+        "climat accord sanctions militaire troupes réfugiés sommet budget grève vaccin "
+        "hôpital sécheresse inondation"
+    ),
+    "uk": _words(
+        "уряд міністр президент вибори парламент економіка інфляція ринок поліція суд "
+        "перемир'я переговори мир безпека кордон енергетика клімат угода санкції армія "
+        "війська біженці саміт бюджет протест страйк вакцина лікарня"
+    ),
+    "ru": _words(
+        "правительство министр президент выборы парламент экономика инфляция рынок "
+        "полиция суд перемирие переговоры мир безопасность граница энергетика климат "
+        "соглашение санкции армия войска беженцы саммит бюджет протест забастовка"
+    ),
 }
 SYLLABLES = {
-    "en": "ba be bi co da de di fa ge ho ka la le li lo ma me mi na ne no pa pe po ra re "
-    "ri ro sa se si so ta te ti to va ve vi wa ter con der man tion ing ment".split(),
-    "id": "ba be bi bu da di du ga gi gu ja ka ke ki ku la li lu ma me mi mu na ni nu pa "
-    "pe pi ra ri ru sa se si su ta ti tu an kan nya per ter ber".split(),
-    "fr": "ba bé ca ce ci da dé fa fé ga ge la lé li ma mé mi na né ni pa pé ra ré ri sa "
-    "sé si ta té ti va vé tion ment eur ière".split(),
-    "uk": "ба бе бі ва ве ві да де ді ка ке кі ла ле лі ма ме мі на не ні па пе пі ра ре "
-    "рі са се сі та те ті ко ло но ро ськ ння ці".split(),
-    "ru": "ба бе би ва ве ви да де ди ка ке ки ла ле ли ма ме ми на не ни па пе пи ра ре "
-    "ри са се си та те ти ко ло но ро ской ние ция".split(),
+    "en": _words(
+        "ba be bi co da de di fa ge ho ka la le li lo ma me mi na ne no pa pe po ra re "
+        "ri ro sa se si so ta te ti to va ve vi wa ter con der man tion ing ment"
+    ),
+    "id": _words(
+        "ba be bi bu da di du ga gi gu ja ka ke ki ku la li lu ma me mi mu na ni nu pa "
+        "pe pi ra ri ru sa se si su ta ti tu an kan nya per ter ber"
+    ),
+    "fr": _words(
+        "ba bé ca ce ci da dé fa fé ga ge la lé li ma mé mi na né ni pa pé ra ré ri sa "
+        "sé si ta té ti va vé tion ment eur ière"
+    ),
+    "uk": _words(
+        "ба бе бі ва ве ві да де ді ка ке кі ла ле лі ма ме мі на не ні па пе пі ра ре "
+        "рі са се сі та те ті ко ло но ро ськ ння ці"
+    ),
+    "ru": _words(
+        "ба бе би ва ве ви да де ди ка ке ки ла ле ли ма ме ми на не ни па пе пи ра ре "
+        "ри са се си та те ти ко ло но ро ской ние ция"
+    ),
 }
 HAN = (
     "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之"
@@ -81,12 +118,16 @@ class Vocab:
 
 def _pseudo_words(rng: random.Random, lang: str, n: int) -> list[str]:
     if lang == "zh":
-        return list(dict.fromkeys("".join(rng.choices(HAN, k=rng.choice((2, 2, 3)))) for _ in range(n)))
+        return list(
+            dict.fromkeys("".join(rng.choices(HAN, k=rng.choice((2, 2, 3)))) for _ in range(n))
+        )
     sy = SYLLABLES[lang]
-    return list(dict.fromkeys("".join(rng.choices(sy, k=rng.choice((2, 3, 3, 4)))) for _ in range(n)))
+    return list(
+        dict.fromkeys("".join(rng.choices(sy, k=rng.choice((2, 3, 3, 4)))) for _ in range(n))
+    )
 
 
-def vocabularies(seed: int = 7, size: int = 8000) -> dict[str, Vocab]:
+def vocabularies(seed: int = 7, size: int = 20000) -> dict[str, Vocab]:
     """Word lists per language: real topic words first, then generated ones."""
     rng = random.Random(seed)
     out = {}
@@ -100,7 +141,11 @@ def vocabularies(seed: int = 7, size: int = 8000) -> dict[str, Vocab]:
 
 def entities(rng: random.Random, n: int = 200) -> dict[str, EntitySpec]:
     """People with a Latin and a Cyrillic name; surnames in -skyy/-enko/-ov/-ova."""
-    out = {"zelenskyy": EntitySpec("zelenskyy", (Alias("Volodymyr Zelenskyy"), Alias("Zelenskyy"), Alias("Зеленськ*")))}
+    out = {
+        "zelenskyy": EntitySpec(
+            "zelenskyy", (Alias("Volodymyr Zelenskyy"), Alias("Zelenskyy"), Alias("Зеленськ*"))
+        )
+    }
     sy = SYLLABLES["en"]
     for i in range(n):
         stem = "".join(rng.choices(sy, k=3)).capitalize()
@@ -113,7 +158,9 @@ def entities(rng: random.Random, n: int = 200) -> dict[str, EntitySpec]:
 
 def _sentence(rng: random.Random, lang: str, vocab: Vocab, n: int) -> str:
     words = [
-        rng.choice(vocab.function) if rng.random() < 0.45 else rng.choices(vocab.content, vocab.weights)[0]
+        rng.choice(vocab.function)
+        if rng.random() < 0.45
+        else rng.choices(vocab.content, vocab.weights)[0]
         for _ in range(n)
     ]
     if lang == "zh":
@@ -123,7 +170,9 @@ def _sentence(rng: random.Random, lang: str, vocab: Vocab, n: int) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def document(rng: random.Random, vocabs: dict[str, Vocab], names: list[str], size: int = 5000) -> Document:
+def document(
+    rng: random.Random, vocabs: dict[str, Vocab], names: list[str], size: int = 5000
+) -> Document:
     """A ~``size``-byte article in a random language."""
     lang = rng.choice(LANGS)
     vocab = vocabs[lang]
@@ -139,28 +188,31 @@ def document(rng: random.Random, vocabs: dict[str, Vocab], names: list[str], siz
     return Document(title, " ".join(parts), rng.choice(SITES), lang)
 
 
-def _term(rng: random.Random, vocabs: dict[str, Vocab]) -> str:
+def _term(rng: random.Random, vocabs: dict[str, Vocab], lowest: int = 100) -> str:
+    """A word of rank ``lowest``..size, log-uniformly: topic words, names, not common words."""
     vocab = vocabs[rng.choice(LANGS)]
-    rank = int(100 * 60 ** rng.random())  # topic-like: log-uniform over ranks 100..6000
-    return vocab.content[min(rank, len(vocab.content) - 1)]
+    size = len(vocab.content)
+    rank = int(lowest * (size / lowest) ** rng.random())
+    return vocab.content[min(rank, size - 1)]
 
 
 def query(rng: random.Random, vocabs: dict[str, Vocab], entity_ids: list[str]) -> str:
     """One watch query from a mix of the language's features."""
-    t = lambda: _term(rng, vocabs)  # noqa: E731  # a short local helper reads best here
+    t = lambda: _term(rng, vocabs)  # noqa: E731  # short local helpers read best here
+    r = lambda: _term(rng, vocabs, 2000)  # noqa: E731  # a rarer word, for watches of one word
     pick = rng.random()
     if pick < 0.15:
-        return t()
+        return r()
     if pick < 0.30:
         return f"{t()} AND {t()}"
     if pick < 0.40:
         return f'"{t()} {t()}"'
     if pick < 0.52:
-        return f"({t()} OR {t()} OR {t()}) AND {t()}"
+        return f"({r()} OR {r()} OR {r()}) AND {t()}"
     if pick < 0.60:
         return f"{t()} NEAR/5 {t()}"
     if pick < 0.66:
-        word = next(w for w in iter(t, None) if len(w) >= 6 and not "\u4e00" <= w[0] <= "\u9fff")
+        word = next(w for w in iter(r, None) if len(w) >= 6 and not "\u4e00" <= w[0] <= "\u9fff")
         return f"{word[:5]}* AND {t()}"
     if pick < 0.74:
         return f"entity:{rng.choice(entity_ids)}" + (f" AND {t()}" if rng.random() < 0.5 else "")
@@ -175,7 +227,9 @@ def query(rng: random.Random, vocabs: dict[str, Vocab], entity_ids: list[str]) -
     return f"site:example.com AND ({t()} OR {t()}) NEAR/3 {t()}"
 
 
-def watchlist(rng: random.Random, vocabs: dict[str, Vocab], ents: dict[str, EntitySpec], n: int) -> list[WatchSpec]:
+def watchlist(
+    rng: random.Random, vocabs: dict[str, Vocab], ents: dict[str, EntitySpec], n: int
+) -> list[WatchSpec]:
     """``n`` watches."""
     ids = list(ents)
     return [WatchSpec(f"w{i}", query(rng, vocabs, ids)) for i in range(n)]

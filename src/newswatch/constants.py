@@ -22,8 +22,6 @@ LEASE_PREFIX = f"{PREFIX}:feed:lease:"
 FEED_STATE_PREFIX = f"{PREFIX}:feed:state:"
 # Per-feed set of entry fingerprints already seen (new-entry detection across restarts).
 FEED_SEEN_PREFIX = f"{PREFIX}:feed:seen:"
-# Article fetched and extracted once per canonical URL (SET NX marker).
-ARTICLE_SEEN_PREFIX = f"{PREFIX}:article:seen:"
 # One alert per (watch, story): SET NX marker keyed by alert id.
 ALERT_SEEN_PREFIX = f"{PREFIX}:alert:seen:"
 # Delivered marker per (alert id, notifier).
@@ -47,7 +45,6 @@ DISPATCH_TICK_S = 1.0
 BLOCK_MS = 1_000
 READ_COUNT = 32
 SEEN_PER_FEED_MAX = 5_000
-ARTICLE_SEEN_TTL_S = 14 * 24 * 3600
 ALERT_SEEN_TTL_S = 30 * 24 * 3600
 DELIVERED_TTL_S = 7 * 24 * 3600
 STORY_TTL_S = 14 * 24 * 3600
@@ -64,5 +61,12 @@ STREAM_RETAIN = 10_000  # acknowledged entries kept per work stream (for `status
 HOUSEKEEPING_S = 60.0
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
+HOST_DELAY_S = 1.0
+ROBOTS_TTL_S = 24 * 3600.0
+PARSE_INLINE_MAX_BYTES = 64 * 1024
+"""Feed bodies larger than this are parsed in a thread, so a big feed does not stall the loop."""
+MOVED_RETRY_FAILURES = 3
+"""After this many failures in a row at a remembered (redirected/discovered) feed URL, the
+configured URL is tried again."""
 ARTICLE_TEXT_MAX_CHARS = 200_000
 USER_AGENT = "newswatch/{version} (+https://github.com/newswatch/newswatch)"

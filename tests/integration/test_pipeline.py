@@ -89,7 +89,10 @@ async def test_seed_story_alerts_exactly_the_expected_watches(
     assert stats.alerts == 2 and stats.delivered == 2 and stats.articles == 3
     for post in posts:
         payload = json.loads(post.body)
-        assert set(payload) == {"version", "id", "watch", "detected_at", "article", "hits", "entities"}
+        assert set(payload) == {
+            "version", "id", "watch", "detected_at", "article", "hits", "entities", "update_of"
+        }  # fmt: skip
+        assert payload["update_of"] is None
         assert payload["version"] == 1
         assert post.headers["idempotency-key"] == payload["id"]
         assert post.headers["content-type"] == "application/json"

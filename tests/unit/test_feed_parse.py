@@ -50,3 +50,81 @@ def test_tempo_feeds_from_the_corpus_keep_every_article() -> None:
     feed = parse_feed((CORPUS / "tempo-rss" / "free-ekonomi.xml").read_bytes(), {}, "https://x/")
     links = {item.link for item in feed.items}
     assert len(links) == len(feed.items) > 1
+
+
+def _rss_item(title: str, description: str = "d", extra: str = "") -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>{title}</title><link>http://e/a</link><guid>g</guid>"
+        f"<description>{description}</description>{extra}</item></channel></rss>"
+    ).encode()
+
+
+def test_an_entry_whose_text_changes_gets_a_new_fingerprint() -> None:
+    (first,) = parse_feed(_rss_item("Draft"), {}, "http://e/rss").items
+    (same,) = parse_feed(_rss_item("Draft"), {}, "http://e/rss").items
+    (edited,) = parse_feed(_rss_item("Final"), {}, "http://e/rss").items
+    assert first.fingerprint == same.fingerprint
+    assert first.fingerprint != edited.fingerprint
+    assert first.guid == edited.guid and first.link == edited.link
+
+
+def test_an_updated_date_is_the_version_when_present() -> None:
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+    <entry><id>urn:1</id><title>{T}</title><link href="http://e/a"/>
+    <updated>{U}</updated></entry></feed>"""
+
+    def item(title: bytes, updated: bytes):  # type: ignore[no-untyped-def]
+        body = atom.replace(b"{T}", title).replace(b"{U}", updated)
+        return parse_feed(body, {}, "http://e/atom").items[0]
+
+    first = item(b"One", b"2026-01-01T00:00:00Z")
+    assert first.updated == "2026-01-01T00:00:00Z"
+    assert first.version == "2026-01-01T00:00:00Z"
+    assert item(b"Two", b"2026-01-01T00:00:00Z").fingerprint == first.fingerprint
+    assert item(b"One", b"2026-01-02T00:00:00Z").fingerprint != first.fingerprint
+
+
+def test_rss_pubdate_alone_is_not_taken_for_an_update() -> None:
+    body = _rss_item("x", extra="<pubDate>Thu, 01 Jan 2026 03:00:00 +0000</pubDate>")
+    (item,) = parse_feed(body, {}, "http://e/rss").items
+    assert item.published == "2026-01-01T03:00:00Z" and item.updated is None
+
+
+def test_feed_hints_from_ttl_and_the_syndication_module() -> None:
+    rss = (
+        b'<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel>'
+        b"<title>t</title>{X}<item><title>a</title><guid>1</guid></item></channel></rss>"
+    )
+    hint = lambda x: parse_feed(rss.replace(b"{X}", x), {}, "http://e/").hint_s  # noqa: E731
+    assert hint(b"") == 0.0
+    assert hint(b"<ttl>60</ttl>") == 3600.0
+    assert hint(b"<ttl>soon</ttl>") == 0.0
+    assert hint(b"<sy:updatePeriod>daily</sy:updatePeriod>") == 86400.0
+    period = b"<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>"
+    assert hint(period) == 1800.0
+    assert hint(b"<ttl>99999999</ttl>") == 7 * 86400.0  # capped
+
+
+def test_entry_dates_are_collected_for_the_schedule() -> None:
+    body = _rss_item("x", extra="<pubDate>Thu, 01 Jan 2026 03:00:00 +0000</pubDate>")
+    assert parse_feed(body, {}, "http://e/rss").stamps == (1767236400.0,)
+
+
+def test_json_is_recognised_by_content_type_or_first_character() -> None:
+    feed = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "title": "A"}]}'
+    assert parse_feed(feed, {}, "http://e/feed.json").items[0].title == "A"
+    assert parse_feed(b"\n  " + feed, {"Content-Type": "text/plain"}, "http://e/f").items
+    with pytest.raises(FeedParseError, match="invalid JSON"):
+        parse_feed(b"[1, 2", {"content-type": "application/feed+json"}, "http://e/f")
+
+
+def test_a_parser_crash_is_a_feed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import feedparser
+
+    def boom(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(feedparser, "parse", boom)
+    with pytest.raises(FeedParseError, match="parser failed"):
+        parse_feed(RSS, {}, "http://e/rss")

@@ -47,6 +47,12 @@ class PollingConfig(Strict):
     allow_private_networks: bool = False
     user_agent: str | None = None
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    host_delay: Seconds = 1.0
+    """Minimum time between the starts of two requests to one host."""
+    robots: bool = True
+    """Honour robots.txt for article pages (feeds you configure are fetched regardless)."""
+    lease: Seconds = 120.0
+    """How long a feed being polled stays with its daemon; a dead daemon's feeds fall due after."""
 
     @model_validator(mode="after")
     def _bounds(self) -> PollingConfig:
@@ -174,6 +180,9 @@ class EmailTemplates(Strict):
     subject: Template | None = None
     text: Template | None = None
     html: HtmlTemplate | None = None
+    digest_subject: Template | None = None
+    digest_text: Template | None = None
+    digest_html: HtmlTemplate | None = None
 
 
 class EmailNotifier(Strict):

@@ -16,7 +16,8 @@ def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name like Europe/Berlin)") from exc
+        hint = "use an IANA name like Europe/Berlin"
+        raise ValueError(f"unknown time zone {name!r} ({hint})") from exc
     return name
 
 

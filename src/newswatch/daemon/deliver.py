@@ -1,82 +1,201 @@
-"""The notifier role: deliver each alert to each of its notifiers, exactly once in normal operation.
+"""The notifier role: deliver each alert to each of its notifiers, never losing or doubling one.
 
-A delivered marker per (alert id, notifier) is set right after a successful send, so an alert
-redelivered after a crash is not sent again to a notifier that already has it. The remaining
-window: a crash between the receiver's 2xx and the marker being written. Webhook receivers can
-close it with the Idempotency-Key header (the alert id).
+For every ``alerts`` message and each of its notifiers, in this order:
 
-A transient failure leaves the message pending (it is claimed again after the visibility
-timeout); a permanent one moves (alert, notifier) to the dead-letter stream with its error.
+1. skip the notifier if its delivered marker exists or a retry of the pair is queued (the retry
+   store owns it then): a message redelivered after a crash is not sent twice;
+2. defer the alert to the notifier's digest when the notifier is in digest mode, the watch is in
+   its quiet hours, or the watch's hourly budget for that notifier is spent;
+3. otherwise send it: success writes the delivered marker at once; a transient failure queues a
+   retry with backoff; a permanent one (or a spent retry budget) makes a dead letter.
+
+The queued retries, dead letters and digest additions are written in one MULTI together with
+the XACK, so a crash leaves the message pending (claimed again after the visibility timeout)
+with nothing half-recorded. The window that remains: a crash between a receiver's success and
+the delivered marker; the Idempotency-Key header / Message-ID (the alert id) let receivers
+close it. Messages of a batch are delivered concurrently; each message's own steps stay in order.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from redis.asyncio import Redis
 
-from newswatch.alerts import Alert
-from newswatch.constants import DEAD_LETTER_STREAM, DELIVERED_PREFIX, DELIVERED_TTL_S
-from newswatch.daemon.worker import now_iso
-from newswatch.errors import PermanentDeliveryError, TransientDeliveryError
+from newswatch.alerts import Alert, Delivery, delivery_from_message
+from newswatch.constants import (
+    ALERTS_STREAM,
+    BLOCK_MS,
+    DEAD_LETTER_STREAM,
+    DELIVERY_CONCURRENCY,
+    NOTIFIERS_GROUP,
+)
+from newswatch.delivery.budget import Budget
+from newswatch.delivery.deadletters import delivered_key
+from newswatch.delivery.digests import DigestStore
+from newswatch.delivery.policy import Policies
+from newswatch.delivery.retries import RetryStore, member
+from newswatch.delivery.sender import Dead, Outcome, Retry, Sender
+from newswatch.errors import QueueError
 from newswatch.notify import Notifier
-from newswatch.queue.streams import Message, guard, publish
+from newswatch.queue.streams import Consumer, Message, encode, guard
 
 log = logging.getLogger(__name__)
+_REDIS_RETRY_S = (1.0, 2.0, 5.0, 10.0, 30.0)
+
+__all__ = ["Deliverer", "delivered_key"]
 
 
-def delivered_key(alert_id: str, notifier: str) -> str:
-    """The marker saying ``notifier`` has ``alert_id``."""
-    return f"{DELIVERED_PREFIX}{alert_id}:{notifier}"
+@dataclass(frozen=True)
+class Deferred:
+    """Held for the notifier's digest until ``not_before_ms``."""
+
+    not_before_ms: int
 
 
 class Deliverer:
-    """Handles ``alerts`` messages."""
+    """Handles ``alerts`` messages; its ``sender`` is shared with the retry pump."""
 
-    def __init__(self, redis: Redis, notifiers: Mapping[str, Notifier], stats: Any) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        notifiers: Mapping[str, Notifier],
+        stats: Any,
+        policies: Policies | None = None,
+        sender: Sender | None = None,
+    ) -> None:
         self.redis = redis
-        self.notifiers = notifiers
         self.stats = stats
+        self.policies = policies or Policies()
+        self.sender = sender or Sender(redis, notifiers, self.policies, stats)
+        self.retries = RetryStore(redis)
+        self.digests = DigestStore(redis)
+        self.budget = Budget(redis)
 
     async def handle(self, message: Message) -> bool:
-        """Deliver to every notifier of the alert; True when none is left to retry."""
-        alert = Alert.from_message(message.payload)
-        done = True
-        for name in alert.notify:
-            if await guard(self.redis.exists(delivered_key(alert.id, name))):
-                continue
-            done = await self._deliver(alert, name, message) and done
-        return done
-
-    async def _deliver(self, alert: Alert, name: str, message: Message) -> bool:
-        notifier = self.notifiers.get(name)
-        try:
-            if notifier is None:
-                raise PermanentDeliveryError(f"notifier {name!r} is no longer configured")
-            await notifier.send(alert)
-        except TransientDeliveryError as exc:
-            self.stats.delivery_failures += 1
-            log.warning("alert %s to %s failed, will retry: %s", alert.id, name, exc)
-            return False
-        except PermanentDeliveryError as exc:
-            await self._dead_letter(message, alert, name, str(exc))
-        else:
-            await guard(self.redis.set(delivered_key(alert.id, name), "1", ex=DELIVERED_TTL_S))
-            self.stats.delivered += 1
+        """Deliver one message to its notifiers and acknowledge it; True when acknowledged."""
+        delivery = delivery_from_message(message.payload)
+        outcomes = [
+            (name, await self._one(delivery, name, message.payload))
+            for name in await self._open(delivery)
+        ]
+        await asyncio.shield(self._settle(message.id, delivery, outcomes))
         return True
 
-    async def _dead_letter(self, message: Message, alert: Alert, name: str, error: str) -> None:
-        entry = {
-            "alert_id": alert.id,
-            "watch": alert.watch,
-            "notifier": name,
-            "attempts": 1,
-            "error": error,
-            "failed_at": now_iso(),
-            "message": {**message.payload, "notify": [name]},
-        }
-        await publish(self.redis, DEAD_LETTER_STREAM, entry)
-        self.stats.dead_lettered += 1
-        log.error("alert %s to %s dead-lettered: %s", alert.id, name, error)
+    async def _open(self, delivery: Delivery) -> list[str]:
+        names = list(dict.fromkeys(delivery.notify))
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.exists(delivered_key(delivery.id, name))
+            delivered = await guard(pipe.execute())
+        waiting = await self.retries.waiting([member(delivery.id, n) for n in names])
+        return [n for n, d, w in zip(names, delivered, waiting, strict=True) if not d and not w]
+
+    async def _one(
+        self, delivery: Delivery, name: str, message: dict[str, Any]
+    ) -> Outcome | Deferred:
+        if isinstance(delivery, Alert) and not delivery.replay:
+            deferred = await self._deferral(delivery, name)
+            if deferred is not None:
+                self.stats.deferred += 1
+                return deferred
+        return await self.sender.attempt(delivery, name, message)
+
+    async def _deferral(self, alert: Alert, name: str) -> Deferred | None:
+        now = self.sender.clock()
+        if self.policies.notifier(name).digest_mode:
+            return Deferred(int(now * 1000))
+        watch = self.policies.watch(alert.watch)
+        quiet_end = watch.quiet_until(datetime.fromtimestamp(now, UTC))
+        if quiet_end is not None:
+            return Deferred(int(quiet_end.timestamp() * 1000))
+        if watch.max_per_hour is None:
+            return None
+        admitted = await self.budget.admit(
+            alert.watch, name, alert.id, watch.max_per_hour, int(now * 1000)
+        )
+        return None if admitted else Deferred(int(now * 1000))
+
+    async def _settle(
+        self, message_id: str, delivery: Delivery, outcomes: list[tuple[str, Outcome | Deferred]]
+    ) -> None:
+        now_ms = int(self.sender.clock() * 1000)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for name, outcome in outcomes:
+                if isinstance(outcome, Retry):
+                    RetryStore.add(pipe, outcome.record, member(delivery.id, name), outcome.due_ms)
+                elif isinstance(outcome, Dead):
+                    pipe.xadd(DEAD_LETTER_STREAM, encode(outcome.entry))  # type: ignore[arg-type]
+                elif isinstance(outcome, Deferred) and isinstance(delivery, Alert):
+                    DigestStore.add(pipe, name, delivery, outcome.not_before_ms, now_ms)
+            pipe.xack(ALERTS_STREAM, NOTIFIERS_GROUP, message_id)
+            await guard(pipe.execute())
+
+    async def consume(self, consumer: Consumer, stop: asyncio.Event, *, burst: bool) -> None:
+        """Deliver messages until ``stop`` is set, or, with ``burst``, until none are left.
+
+        A batch is delivered concurrently and finished before ``stop`` is looked at again. Redis
+        errors are retried with backoff (``burst`` re-raises them); a message whose handling
+        failed is left pending, to be claimed again after the visibility timeout.
+        """
+        await consumer.start()
+        failures = 0
+        while not stop.is_set():
+            try:
+                batch = await consumer.read(DELIVERY_CONCURRENCY, None if burst else BLOCK_MS)
+                failures = 0
+            except QueueError:
+                if burst:
+                    raise
+                delay = _REDIS_RETRY_S[min(failures, len(_REDIS_RETRY_S) - 1)]
+                log.exception("redis unavailable on %s; retrying in %ss", consumer.stream, delay)
+                failures += 1
+                await _sleep_or_stop(stop, delay)
+                continue
+            if not batch and burst:
+                return
+            if not await self._batch(batch, burst):
+                # Read this consumer's own pending messages again first, rather than leaving
+                # them for the visibility timeout (a Redis restart fails a whole batch).
+                consumer = _fresh(consumer)
+                await _sleep_or_stop(stop, _REDIS_RETRY_S[0])
+
+    async def _batch(self, batch: list[Message], burst: bool) -> bool:
+        """Deliver a batch concurrently; False when some message was left pending."""
+        results = await asyncio.gather(*(self.handle(m) for m in batch), return_exceptions=True)
+        ok = True
+        for message, result in zip(batch, results, strict=True):
+            if not isinstance(result, BaseException):
+                continue
+            if isinstance(result, QueueError) and burst:
+                raise result
+            ok = False
+            log.error("failed to handle alerts %s; left pending: %r", message.id, result,
+                      exc_info=result)  # fmt: skip
+        return ok
+
+    async def flush_digests(self, now: datetime | None = None) -> int:
+        """Enqueue every notifier's digest whose schedule fired; returns how many were."""
+        moment = now or datetime.now(UTC)
+        flushed = 0
+        for name, policy in self.policies.notifiers.items():
+            if await self.digests.flush(name, policy.digest, moment) is not None:
+                self.stats.digests += 1
+                flushed += 1
+        return flushed
+
+
+def _fresh(c: Consumer) -> Consumer:
+    """The same consumer, starting over with its own pending messages."""
+    return Consumer(c.redis, c.stream, c.group, c.name, visibility_ms=c.visibility_ms)
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

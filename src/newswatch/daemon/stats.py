@@ -16,10 +16,15 @@ class Stats:
     articles: int = 0
     article_fallbacks: int = 0
     alerts: int = 0
+    updates: int = 0
     delivered: int = 0
     delivery_failures: int = 0
     dead_lettered: int = 0
-    feed_errors: list[tuple[str, str]] = field(default_factory=list)
+    deferred: int = 0
+    digests: int = 0
+    retries_waiting: int = 0
+    feed_errors: dict[str, str] = field(default_factory=dict)
+    """The last error of each feed URL that failed (bounded by the number of feeds)."""
 
     def summary(self) -> str:
         """A few lines for a person."""
@@ -28,9 +33,12 @@ class Stats:
             f"{self.feeds_failed} failed",
             f"entries: {self.entries} new; articles: {self.articles} processed "
             f"({self.article_fallbacks} from the feed summary after a fetch/extract failure)",
-            f"alerts: {self.alerts} raised; deliveries: {self.delivered} delivered, "
-            f"{self.delivery_failures} failed (left queued for retry), "
-            f"{self.dead_lettered} dead-lettered",
+            f"alerts: {self.alerts} raised ({self.updates} story updates); "
+            f"deliveries: {self.delivered} delivered, "
+            f"{self.delivery_failures} failed attempts, {self.dead_lettered} dead-lettered, "
+            f"{self.deferred} deferred to a digest, {self.digests} digests gathered",
         ]
-        lines += [f"  feed error: {url}: {error}" for url, error in self.feed_errors]
+        if self.retries_waiting:
+            lines.append(f"  {self.retries_waiting} retries stay queued for a later run")
+        lines += [f"  feed error: {url}: {error}" for url, error in self.feed_errors.items()]
         return "\n".join(lines)

@@ -1,7 +1,12 @@
 """The worker role: entry -> article page -> extracted text -> matches -> alerts.
 
-An article is processed once per canonical URL; an alert is raised once per (watch, story).
-The entry is acknowledged only after its alerts are on the ``alerts`` stream.
+An alert is raised once per (watch, story), and again, as an update naming the first alert
+(``update_of``), when the story's text changes materially (``newswatch.story``). Per canonical
+URL the worker keeps the text version last alerted on and the feed-entry versions seen: an
+entry version seen before costs one Redis read; a new one (re-published by the poller because
+the feed changed it, or the same story in another feed) is fetched and compared, and raises
+nothing unless the text changed materially. The entry is acknowledged only after its alerts
+are on the ``alerts`` stream.
 """
 
 from __future__ import annotations
@@ -16,28 +21,35 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from newswatch.alerts import Alert, ArticleInfo, build_alert
+from newswatch.alerts import Alert, ArticleInfo, build_alert, update_id
 from newswatch.constants import (
     ALERT_SEEN_PREFIX,
     ALERT_SEEN_TTL_S,
     ALERTS_STREAM,
-    ARTICLE_SEEN_PREFIX,
-    ARTICLE_SEEN_TTL_S,
+    STORY_ENTRY_VERSIONS_MAX,
+    STORY_PREFIX,
+    STORY_TTL_S,
 )
 from newswatch.errors import SourceError
 from newswatch.extract import detect_language, extract_article_async
 from newswatch.fetch import Fetcher, canonical_url, host_of
-from newswatch.fetch.guard import trusted_link
 from newswatch.match import Watchlist
 from newswatch.match.model import Document
 from newswatch.queue.streams import Message, guard
+from newswatch.story import TextVersion, entry_version, material_change, text_version
 
 log = logging.getLogger(__name__)
 
+# The first alert of (watch, story) if there was none; else the update, if one is offered and
+# this version of the story has not raised it yet. Returns 1 (first), 2 (update) or 0.
 _PUBLISH_ALERT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('XADD', KEYS[2], '*', 'data', ARGV[2])
+  redis.call('XADD', KEYS[3], '*', 'data', ARGV[2])
   return 1
+end
+if ARGV[3] ~= '' and redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('XADD', KEYS[3], '*', 'data', ARGV[3])
+  return 2
 end
 return 0
 """
@@ -50,6 +62,8 @@ class Article:
     info: ArticleInfo
     canonical_url: str
     site: str
+    from_page: bool = True
+    """False when the page could not be fetched and the feed's summary stands in for it."""
 
     def document(self) -> Document:
         """The matcher's input."""
@@ -91,14 +105,32 @@ class Worker:
         """Process one entry; True when it can be acknowledged."""
         entry = message.payload
         key = story_key(entry)
-        seen_key = ARTICLE_SEEN_PREFIX + hashlib.sha1(key.encode()).hexdigest()
-        if not await guard(self.redis.exists(seen_key)):
-            article = await self.article(entry, key)
+        record_key = STORY_PREFIX + hashlib.sha1(key.encode()).hexdigest()
+        stored: Any = await guard(self.redis.hgetall(record_key))
+        seen = stored.get("entries", "").split()
+        version = entry_version(entry)
+        if version in seen:
+            return True
+        article = await self.article(entry, key)
+        text = text_version(article.info.title, article.info.text)
+        previous = TextVersion.decode(stored)
+        if previous is not None and stored.get("page") == "1" and not article.from_page:
+            return True  # the page failed this time: no comparing the summary with the page
+        if previous is None or material_change(previous, text):
             for alert in self.alerts(article):
-                await self.publish(alert)
-            await guard(self.redis.set(seen_key, "1", ex=ARTICLE_SEEN_TTL_S))
+                await self.publish(alert, text if previous is not None else None)
             self.stats.articles += 1
+            previous = text
+        fields = {**previous.encode(), "page": "1" if article.from_page else "0"}
+        fields["entries"] = " ".join([*seen, version][-STORY_ENTRY_VERSIONS_MAX:])
+        await self._remember(record_key, fields)
         return True
+
+    async def _remember(self, key: str, fields: dict[str, str]) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
+            pipe.expire(key, STORY_TTL_S)
+            await guard(pipe.execute())
 
     async def article(self, entry: Mapping[str, Any], key: str) -> Article:
         """The linked page extracted, or the feed's own summary when not fetched or on failure."""
@@ -113,18 +145,20 @@ class Worker:
             snippet="",
             text=str(entry.get("summary") or ""),
         )
-        if entry.get("fetch_article", True) and key.startswith("http"):
+        from_page = bool(entry.get("fetch_article", True) and key.startswith("http"))
+        if from_page:
             try:
                 info = await self._fetched(info, str(entry.get("feed_url") or ""))
             except SourceError as exc:
                 log.warning("article %s: %s; matching the feed summary instead", link, exc.message)
                 self.stats.article_fallbacks += 1
+                from_page = False
         if info.language is None:
             info = replace(info, language=detect_language(f"{info.title}\n{info.text}"))
-        return Article(info, key, host_of(link))
+        return Article(info, key, host_of(link), from_page)
 
     async def _fetched(self, info: ArticleInfo, feed_url: str) -> ArticleInfo:
-        response = await self.fetcher.get(info.url, trusted=trusted_link(info.url, feed_url))
+        response = await self.fetcher.get_article(info.url, feed_url)
         extracted = await extract_article_async(response.content, response.url)
         return replace(
             info,
@@ -145,10 +179,22 @@ class Worker:
             for match in self.watchlist.match(article.document())
         ]
 
-    async def publish(self, alert: Alert) -> None:
-        """Append the alert to the stream unless this (watch, story) already alerted."""
-        body = json.dumps(alert.to_message(), ensure_ascii=False, separators=(",", ":"))
-        keys = [ALERT_SEEN_PREFIX + alert.id, ALERTS_STREAM]
-        if await guard(self._publish(keys=keys, args=[ALERT_SEEN_TTL_S, body])):
+    async def publish(self, alert: Alert, changed: TextVersion | None = None) -> None:
+        """Append the alert to the stream unless this (watch, story) already alerted; with
+        ``changed`` (a material change of the story), append an update of the first alert."""
+        fingerprint = changed.fingerprint if changed else ""
+        update = replace(alert, id=update_id(alert.id, fingerprint), update_of=alert.id)
+        keys = [ALERT_SEEN_PREFIX + alert.id, ALERT_SEEN_PREFIX + update.id, ALERTS_STREAM]
+        args: list[str | int] = [ALERT_SEEN_TTL_S, _body(alert), _body(update) if changed else ""]
+        raised = await guard(self._publish(keys=keys, args=args))
+        if raised:
             self.stats.alerts += 1
+        if raised == 1:
             log.info("alert %s: watch %s matched %s", alert.id, alert.watch, alert.article.url)
+        elif raised == 2:
+            self.stats.updates += 1
+            log.info("alert %s: update of %s (%s changed)", update.id, alert.id, alert.article.url)
+
+
+def _body(alert: Alert) -> str:
+    return json.dumps(alert.to_message(), ensure_ascii=False, separators=(",", ":"))

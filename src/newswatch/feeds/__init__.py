@@ -1,5 +1,6 @@
 """Reading feeds: parsing bytes into entries, and remembering which entries were seen."""
 
-from newswatch.feeds.parse import FeedItem, ParsedFeed, parse_feed
+from newswatch.feeds.items import FeedItem, ParsedFeed
+from newswatch.feeds.parse import parse_feed
 
 __all__ = ["FeedItem", "ParsedFeed", "parse_feed"]

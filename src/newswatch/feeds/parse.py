@@ -1,73 +1,120 @@
-"""Feed bytes to plain entries, with feedparser. Pure: no I/O."""
+"""Feed bytes to plain entries: RSS and Atom with feedparser, JSON Feed by ``jsonfeed.py``. Pure.
+
+Hostile input is defused before feedparser sees it (``safety.py``), and any exception out of
+the parser becomes a FeedParseError against that feed.
+"""
 
 from __future__ import annotations
 
-import calendar
 import hashlib
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
-import lxml.html
-from lxml.etree import ParserError
 
 from newswatch.errors import FeedParseError
+from newswatch.feeds.discover import looks_like_html
+from newswatch.feeds.items import FeedItem, ParsedFeed, iso_utc, stamp_of, text_of
+from newswatch.feeds.jsonfeed import parse_json_feed
+from newswatch.feeds.safety import check_entities
+
+__all__ = ["FeedItem", "ParsedFeed", "feed_hint_s", "looks_like_json", "parse_feed"]
+
+_UPDATE_PERIODS = {"hourly": 3600.0, "daily": 86400.0, "weekly": 7 * 86400.0,
+                   "monthly": 30 * 86400.0, "yearly": 365 * 86400.0}  # fmt: skip
+MAX_FEED_HINT_S = 7 * 86400.0
 
 
-@dataclass(frozen=True)
-class FeedItem:
-    """One entry of a feed, reduced to what the pipeline needs."""
-
-    guid: str
-    link: str
-    title: str
-    summary: str
-    published: str | None
-    author: str | None
-
-    @property
-    def fingerprint(self) -> str:
-        """Identity for new-entry detection: guid *and* link, so a reused guid is not lost."""
-        return hashlib.sha1(f"{self.guid}\n{self.link}".encode()).hexdigest()[:24]
-
-
-@dataclass(frozen=True)
-class ParsedFeed:
-    """A parsed feed: its title, its entries, and a warning when the XML was not well formed."""
-
-    title: str | None
-    items: tuple[FeedItem, ...]
-    warning: str | None = None
+def looks_like_json(content: bytes, content_type: str) -> bool:
+    """True for a JSON body: it starts with ``{``, or it does not start with ``<`` and is served
+    as JSON."""
+    head = content[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"{", b"<")):
+        return head.startswith(b"{")
+    return "json" in content_type.lower()
 
 
 def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     """Parse ``content``; raises FeedParseError when it is not a feed at all."""
-    response_headers = {**{k.lower(): v for k, v in headers.items()}, "content-location": url}
-    parsed = feedparser.parse(content, response_headers=response_headers)
+    lowered = {k.lower(): v for k, v in headers.items()}
+    if looks_like_json(content, lowered.get("content-type", "")):
+        return parse_json_feed(content, url)
+    check_entities(content, url)
+    try:
+        parsed = feedparser.parse(content, response_headers={**lowered, "content-location": url})
+    except Exception as exc:  # feedparser has no error tree of its own; nothing may escape
+        raise FeedParseError(
+            url, f"not a feed: parser failed ({type(exc).__name__}: {exc})"
+        ) from exc
     problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") else None
-    if not parsed.get("version") and not parsed.entries:
+    if not _is_feed(parsed, content, lowered.get("content-type", "")):
         raise FeedParseError(url, f"not a feed: {problem or 'no feed elements found'}")
-    items = tuple(item for e in parsed.entries if (item := _item(e)) is not None)
-    return ParsedFeed(title=parsed.feed.get("title") or None, items=items, warning=problem)
+    items: list[FeedItem] = []
+    stamps: list[float] = []
+    for entry in parsed.entries:
+        item, stamp = _item(entry)
+        if item is not None:
+            items.append(item)
+        if stamp is not None:
+            stamps.append(stamp)
+    return ParsedFeed(
+        title=parsed.feed.get("title") or None,
+        items=tuple(items),
+        warning=problem,
+        hint_s=feed_hint_s(parsed.feed),
+        stamps=tuple(stamps),
+    )
 
 
-def _item(entry: Any) -> FeedItem | None:
+def _is_feed(parsed: Any, content: bytes, content_type: str) -> bool:
+    """A known format, some entries, or (CDF and other rare dialects) a described channel."""
+    if parsed.get("version") or parsed.entries:
+        return True
+    channel = parsed.feed
+    described = any(channel.get(key) for key in ("title", "subtitle", "link", "updated"))
+    return described and not looks_like_html(content, content_type)
+
+
+def feed_hint_s(feed: Mapping[str, Any]) -> float:
+    """RSS ``<ttl>`` (minutes) and ``sy:updatePeriod``/``sy:updateFrequency``, in seconds."""
+    hints = [0.0]
+    ttl = str(feed.get("ttl") or "").strip()
+    if ttl.isdigit():
+        hints.append(int(ttl) * 60.0)
+    period = _UPDATE_PERIODS.get(str(feed.get("sy_updateperiod") or "").strip().lower())
+    if period is not None:
+        frequency = str(feed.get("sy_updatefrequency") or "1").strip()
+        hints.append(period / max(int(frequency) if frequency.isdigit() else 1, 1))
+    return min(max(hints), MAX_FEED_HINT_S)
+
+
+def _item(entry: Any) -> tuple[FeedItem | None, float | None]:
     link = str(entry.get("link") or "").strip()
-    title = _text(entry.get("title") or "")
-    guid = str(entry.get("id") or link or title).strip()
+    title = text_of(entry.get("title") or "")
+    summary = text_of(_summary_html(entry))
+    guid = str(entry.get("id") or link or title).strip() or _digest(summary)
+    published_stamp = stamp_of(entry.get("published_parsed"))
+    # dict.get: FeedParserDict.get("updated*") falls back to the published date (deprecated)
+    updated_stamp = stamp_of(dict.get(entry, "updated_parsed"))
+    stamp = published_stamp if published_stamp is not None else updated_stamp
     if not guid:
-        return None
-    return FeedItem(
+        return None, stamp
+    updated = iso_utc(updated_stamp) or (str(dict.get(entry, "updated") or "").strip() or None)
+    item = FeedItem(
         guid=guid,
         link=link,
         title=title,
-        summary=_text(_summary_html(entry)),
-        published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+        summary=summary,
+        published=iso_utc(stamp),
         author=entry.get("author") or None,
+        updated=updated,
     )
+    return item, stamp
+
+
+def _digest(text: str) -> str:
+    """An id for an entry that has nothing but its text (RSS 0.92 allows that)."""
+    return f"sha1:{hashlib.sha1(text.encode()).hexdigest()}" if text else ""
 
 
 def _summary_html(entry: Any) -> str:
@@ -75,24 +122,3 @@ def _summary_html(entry: Any) -> str:
     if contents:
         return str(max((c.get("value", "") for c in contents), key=len))
     return str(entry.get("summary") or "")
-
-
-def _text(markup: str) -> str:
-    """Plain text of an HTML fragment, whitespace collapsed."""
-    if "<" not in markup and "&" not in markup:
-        return " ".join(markup.split())
-    try:
-        text = lxml.html.fromstring(f"<div>{markup}</div>").text_content()
-    except (ParserError, ValueError):
-        text = markup
-    return " ".join(text.split())
-
-
-def _iso(parsed: time.struct_time | None) -> str | None:
-    if parsed is None:
-        return None
-    try:
-        stamp = calendar.timegm(parsed)
-    except (OverflowError, ValueError, TypeError):
-        return None
-    return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

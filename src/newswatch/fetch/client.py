@@ -1,26 +1,36 @@
-"""HTTP fetching with httpx: conditional GET, limits, redirects checked hop by hop.
+"""HTTP fetching with httpx: conditional GET, limits, redirects checked hop by hop, politeness.
 
-Every httpx error is translated here into the FetchError branch of newswatch.errors.
+Every request runs under a total time limit (plus httpx's connect and read limits), keeps to the
+per-host concurrency limit and start delay, and reads its body as raw bytes decompressed under
+the size limit (``fetch/decode.py``). Article pages also go through the trust rule and
+robots.txt (``get_article``). Every httpx error is translated here into the FetchError branch of
+newswatch.errors.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import time
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
 from newswatch import __version__
-from newswatch.constants import MAX_REDIRECTS, USER_AGENT
+from newswatch.constants import MAX_REDIRECTS, ROBOTS_TTL_S, USER_AGENT
 from newswatch.errors import BlockedURL, BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError
-from newswatch.fetch.guard import check_public, check_scheme
+from newswatch.fetch.decode import BodyDecoder
+from newswatch.fetch.guard import check_public, check_scheme, trusted_link
+from newswatch.fetch.hints import retry_after
+from newswatch.fetch.politeness import HostGate
+from newswatch.fetch.pools import HostPools
+from newswatch.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, agent_token
 from newswatch.fetch.urls import host_of
 
+__all__ = ["FetchLimits", "Fetcher", "Response", "Validators", "retry_after"]
+
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DISCARD_MAX_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -42,13 +52,14 @@ class Validators:
 
 @dataclass(frozen=True)
 class Response:
-    """A completed fetch. ``url`` is the final URL after redirects."""
+    """A completed fetch. ``url`` is the final URL after redirects; header names are lower-case."""
 
     url: str
     status: int
     headers: Mapping[str, str] = field(default_factory=dict)
     content: bytes = b""
     permanent_redirect: str | None = None
+    """Where the requested URL now lives, when every redirect on the way was permanent."""
 
     @property
     def not_modified(self) -> bool:
@@ -71,6 +82,16 @@ class FetchLimits:
     max_concurrency: int = 50
     allow_private_networks: bool = False
     user_agent: str | None = None
+    host_delay_s: float = 0.0
+    """Minimum time between the starts of two requests to one host."""
+    robots: bool = True
+    """Honour robots.txt for article pages."""
+    robots_ttl_s: float = ROBOTS_TTL_S
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent header sent with every request."""
+        return self.user_agent or USER_AGENT.format(version=__version__)
 
 
 class Fetcher:
@@ -78,36 +99,71 @@ class Fetcher:
 
     def __init__(self, limits: FetchLimits, transport: httpx.AsyncBaseTransport | None = None):
         self.limits = limits
-        timeout = httpx.Timeout(limits.timeout_s, connect=min(limits.timeout_s, 10.0))
-        agent = limits.user_agent or USER_AGENT.format(version=__version__)
-        self._client = httpx.AsyncClient(
-            timeout=timeout,
+        self._timeout = httpx.Timeout(limits.timeout_s, connect=min(limits.timeout_s, 10.0))
+        self._headers = {"User-Agent": limits.agent, "Accept-Encoding": "gzip, deflate"}
+        # A transport given (tests) serves every host; otherwise one small pool per host.
+        self._shared = self._client(transport=transport) if transport is not None else None
+        self._pools = HostPools(lambda tls: self._client(verify=tls))
+        self._gate = HostGate(limits.per_host, limits.host_delay_s)
+        self.robots = RobotsCache(self._robots_body, agent_token(limits.agent), limits.robots_ttl_s)
+
+    def _client(self, **options: Any) -> httpx.AsyncClient:
+        size = self.limits.per_host + 1
+        return httpx.AsyncClient(
+            timeout=self._timeout,
             follow_redirects=False,
-            headers={"User-Agent": agent, "Accept-Encoding": "gzip, deflate"},
-            limits=httpx.Limits(max_connections=limits.max_concurrency),
-            transport=transport,
-        )
-        self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(limits.per_host)
+            headers=self._headers,
+            limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+            **options,
         )
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._client.aclose()
+        """Close the connection pools."""
+        await self._pools.aclose()
+        if self._shared is not None:
+            await self._shared.aclose()
 
     async def get(
-        self, url: str, *, validators: Validators | None = None, trusted: bool = True
+        self,
+        url: str,
+        *,
+        validators: Validators | None = None,
+        trusted: bool = True,
+        max_bytes: int | None = None,
     ) -> Response:
-        """GET ``url``; untrusted URLs (links from feeds) must resolve to public addresses."""
+        """GET ``url``; untrusted URLs (links from feeds) must resolve to public addresses.
+
+        The total time limit covers every hop; time spent waiting for a turn at a busy host
+        (politeness) is not charged to it. Raises HTTPStatusError for any final status but 2xx
+        and 304.
+        """
+        limit = min(max_bytes or self.limits.max_body_bytes, self.limits.max_body_bytes)
         try:
-            async with asyncio.timeout(self.limits.timeout_s):
-                return await self._follow(url, validators or Validators(), trusted)
+            async with asyncio.timeout(self.limits.timeout_s) as deadline:
+                return await self._follow(url, validators or Validators(), trusted, limit, deadline)
         except TimeoutError as exc:
             raise FetchTimeout(
                 url, f"no complete answer within {self.limits.timeout_s:g}s"
             ) from exc
 
-    async def _follow(self, url: str, validators: Validators, trusted: bool) -> Response:
+    async def get_article(self, url: str, feed_url: str) -> Response:
+        """GET an article page linked from the feed at ``feed_url``.
+
+        The trust rule applies (a link to another host must resolve to a public address unless
+        private networks are allowed), and so does the host's robots.txt when enabled.
+        """
+        check_scheme(url)
+        trusted = trusted_link(url, feed_url)
+        if self.limits.robots and not await self.robots.allowed(url, trusted):
+            raise BlockedURL(url, "disallowed by the site's robots.txt")
+        return await self.get(url, trusted=trusted)
+
+    async def _robots_body(self, url: str, trusted: bool) -> bytes:
+        return (await self.get(url, trusted=trusted, max_bytes=ROBOTS_MAX_BYTES)).content
+
+    async def _follow(
+        self, url: str, validators: Validators, trusted: bool, limit: int, deadline: asyncio.Timeout
+    ) -> Response:
         seen: set[str] = set()
         permanent: str | None = None  # where the URL now lives, if every hop was permanent
         all_permanent = True
@@ -119,49 +175,78 @@ class Fetcher:
             check_scheme(current)
             if not trusted and not self.limits.allow_private_networks:
                 await check_public(current)
-            response = await self._once(current, validators)
+            response = await self._once(current, validators, limit, deadline)
             if response.status not in _REDIRECTS:
                 return _finish(url, response, permanent)
             location = response.headers.get("location")
             if not location:
                 raise FetchError(current, f"HTTP {response.status} without a Location header")
-            target = str(httpx.URL(current).join(location))
+            try:
+                target = str(httpx.URL(current).join(location.strip()))
+            except httpx.InvalidURL as exc:
+                raise FetchError(current, f"bad redirect Location {location!r}: {exc}") from exc
             all_permanent = all_permanent and response.status in {301, 308}
             permanent = target if all_permanent else None
             current = target
         raise BlockedURL(url, f"more than {MAX_REDIRECTS} redirects")
 
-    async def _once(self, url: str, validators: Validators) -> Response:
-        async with self._hosts[host_of(url)]:
+    async def _once(
+        self, url: str, validators: Validators, limit: int, deadline: asyncio.Timeout
+    ) -> Response:
+        loop = asyncio.get_running_loop()
+        queued, when = loop.time(), deadline.when()
+        deadline.reschedule(None)  # the wait for a turn at this host is not the server's time
+        async with self._gate.slot(host_of(url)):
+            if when is not None:
+                deadline.reschedule(when + loop.time() - queued)
+            return await self._exchange(url, validators, limit)
+
+    async def _exchange(self, url: str, validators: Validators, limit: int) -> Response:
+        try:
+            host = host_of(url)
+            client = self._shared or await self._pools.acquire(host)
             try:
-                request = self._client.build_request("GET", url, headers=validators.headers())
-                reply = await self._client.send(request, stream=True)
+                request = client.build_request("GET", url, headers=validators.headers())
+                reply = await client.send(request, stream=True)
                 try:
-                    body = await self._read(url, reply)
+                    body = await _read(url, reply, limit)
                 finally:
                     await reply.aclose()
-            except httpx.TimeoutException as exc:
-                raise FetchTimeout(url, f"timed out ({type(exc).__name__})") from exc
-            except httpx.HTTPError as exc:
-                raise FetchError(url, f"{type(exc).__name__}: {exc}") from exc
+            finally:
+                if self._shared is None:
+                    self._pools.release(host)
+        except httpx.TimeoutException as exc:
+            raise FetchTimeout(url, f"timed out ({type(exc).__name__})") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(url, f"{type(exc).__name__}: {exc}") from exc
+        except httpx.InvalidURL as exc:
+            raise BlockedURL(url, f"invalid URL: {exc}") from exc
         headers = {k.lower(): v for k, v in reply.headers.items()}
         return Response(str(reply.url), reply.status_code, headers, body)
 
-    async def _read(self, url: str, reply: httpx.Response) -> bytes:
-        if reply.status_code in _REDIRECTS or reply.status_code == 304:
-            return b""
-        limit = self.limits.max_body_bytes
-        declared = reply.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise BodyTooLarge(url, f"Content-Length {declared} exceeds {limit} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in reply.aiter_bytes():  # decompressed: the limit counts real bytes
-            size += len(chunk)
-            if size > limit:
-                raise BodyTooLarge(url, f"body exceeds {limit} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
+
+async def _read(url: str, reply: httpx.Response, limit: int) -> bytes:
+    """The body, decompressed incrementally and never more than ``limit`` bytes."""
+    if reply.status_code in _REDIRECTS or reply.status_code == 304 or reply.status_code >= 400:
+        await _discard(reply)  # no body needed: redirects are followed, errors raised
+        return b""
+    declared = reply.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(url, f"Content-Length {declared} exceeds {limit} bytes")
+    decoder = BodyDecoder(url, reply.headers.get("content-encoding"), limit)
+    async for chunk in reply.aiter_raw():
+        decoder.feed(chunk)
+    return decoder.finish()
+
+
+async def _discard(reply: httpx.Response) -> None:
+    """Read a small unwanted body to its end, so the connection can be kept for the next
+    request; a large one is left unread and its connection closed."""
+    read = 0
+    async for chunk in reply.aiter_raw():
+        read += len(chunk)
+        if read > _DISCARD_MAX_BYTES:
+            return
 
 
 def _finish(url: str, response: Response, permanent: str | None) -> Response:
@@ -172,17 +257,3 @@ def _finish(url: str, response: Response, permanent: str | None) -> Response:
             response.url, response.status, response.headers, response.content, permanent
         )
     raise HTTPStatusError(url, response.status, retry_after(response.headers.get("retry-after")))
-
-
-def retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))

@@ -43,7 +43,7 @@ class Compiler:
         if isinstance(node, Text | EntityRef | CountryRef):
             return self.leaf(node)
         if isinstance(node, And):
-            return ev.AndNode(self.compile(c) for c in node.children)
+            return ev.AndNode(sorted((self.compile(c) for c in node.children), key=ev.rank))
         if isinstance(node, Or):
             return ev.OrNode(self.compile(c) for c in node.children)
         if isinstance(node, Not):

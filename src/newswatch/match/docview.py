@@ -13,12 +13,23 @@ from newswatch.match.model import Document
 from newswatch.match.query import TITLE, Pattern
 
 Span = tuple[int, int]  # token positions [start, end)
+_LOOKUPS_BEFORE_INDEX = 24
 
 
 class FieldView:
     """One field (title or body) of a document."""
 
-    __slots__ = ("_cased", "_positions", "_sorted", "_spans", "text", "tokens", "tokset")
+    __slots__ = (
+        "_cased",
+        "_indexed",
+        "_joined",
+        "_positions",
+        "_sorted",
+        "_spans",
+        "text",
+        "tokens",
+        "tokset",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -28,6 +39,8 @@ class FieldView:
         self._spans: list[tuple[int, int]] | None = None
         self._sorted: list[str] | None = None
         self._positions: dict[str, list[int]] = {}
+        self._indexed = False
+        self._joined: tuple[str, str] | None = None
 
     def cased(self) -> list[str]:
         """Case-preserving tokens, parallel to ``tokens``."""
@@ -35,18 +48,40 @@ class FieldView:
             self._cased = normalize.cased_tokens(self.text)
         return self._cased
 
+    def joined(self, cased: bool) -> str:
+        """The tokens joined by single spaces, with a space at each end (for phrase search)."""
+        if self._joined is None:
+            self._joined = (" " + " ".join(self.tokens) + " ", "")
+        if cased and not self._joined[1]:
+            self._joined = (self._joined[0], " " + " ".join(self.cased()) + " ")
+        return self._joined[1] if cased else self._joined[0]
+
+    def capitalized_at(self, position: int) -> bool:
+        """False when the token at ``position`` starts with a lowercase letter in the text."""
+        return not self.text[self.offsets()[position][0]].islower()
+
     def offsets(self) -> list[tuple[int, int]]:
         """Character offsets of each token in the original text."""
         if self._spans is None:
-            self._spans = normalize.token_spans(self.text)
+            self._spans = normalize.token_spans(self.text, len(self.tokens))
         return self._spans
 
     def positions(self, word: str) -> list[int]:
-        """Token positions where ``word`` occurs, ascending."""
+        """Token positions where ``word`` occurs, ascending.
+
+        The first few words are looked up one by one (a C-level scan each); after that, every
+        word's positions are filed in one pass.
+        """
         found = self._positions.get(word)
-        if found is None:
+        if found is not None:
+            return found
+        if len(self._positions) < _LOOKUPS_BEFORE_INDEX:
             found = self._positions[word] = _indexes(self.tokens, word)
-        return found
+            return found
+        if not self._indexed:
+            self._positions = _all_positions(self.tokens)
+            self._indexed = True
+        return self._positions.get(word, [])
 
     def with_prefix(self, prefix: str) -> list[str]:
         """The distinct tokens starting with ``prefix``."""
@@ -59,6 +94,17 @@ class FieldView:
             out.append(vocab[i])
             i += 1
         return out
+
+
+def _all_positions(tokens: list[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        at = found.get(token)
+        if at is None:
+            found[token] = [i]
+        else:
+            at.append(i)
+    return found
 
 
 def _indexes(tokens: list[str], word: str) -> list[int]:
@@ -75,7 +121,7 @@ def _indexes(tokens: list[str], word: str) -> list[int]:
 class DocView:
     """A document's two fields plus what the prefilter and site/lang filters look at."""
 
-    __slots__ = ("alltok", "body", "language", "sites", "title")
+    __slots__ = ("alltok", "body", "language", "memo", "sites", "title")
 
     def __init__(self, doc: Document) -> None:
         self.title = FieldView(doc.title)
@@ -83,6 +129,7 @@ class DocView:
         self.alltok = self.title.tokset | self.body.tokset
         self.language = (doc.language or "").lower()
         self.sites = site_suffixes(doc.site)
+        self.memo: dict[object, bool] = {}  # shared leaves' results, for this document
 
     def field(self, which: int) -> FieldView:
         """The title for ``TITLE``, else the body."""
@@ -107,9 +154,11 @@ def present(pattern: Pattern, view: FieldView) -> bool:
             return False
     if pattern.prefix and not view.with_prefix(words[last]):
         return False
-    if last == 0 and not (pattern.prefix or pattern.case_sensitive or pattern.capitalized):
+    if pattern.capitalized:
+        return bool(occurrences(pattern, view))
+    if last == 0 and not (pattern.prefix or pattern.case_sensitive):
         return True
-    return bool(occurrences(pattern, view))
+    return pattern.needle in view.joined(pattern.case_sensitive)
 
 
 def _starts(pattern: Pattern, view: FieldView) -> list[int]:
@@ -133,7 +182,7 @@ def occurrences(pattern: Pattern, view: FieldView) -> list[Span]:
         end = start + n
         if end > size or not _matches_at(words, pattern.prefix, seq, start):
             continue
-        if pattern.capitalized and view.cased()[start][:1].islower():
+        if pattern.capitalized and not view.capitalized_at(start):
             continue
         out.append((start, end))
     return out

@@ -74,15 +74,19 @@ class Leaf:
         self.entity = entity
 
     def test(self, doc: DocView) -> bool:
+        # Leaves are shared by every watch naming the same entity/country: decide once per doc.
+        found = doc.memo.get(self)
+        if found is None:
+            found = doc.memo[self] = self._test(doc)
+        return found
+
+    def _test(self, doc: DocView) -> bool:
         fields = self.fields
         if self.singles:
             tokset = doc.alltok if fields == BOTH else doc.field(fields).tokset
             if not self.singles.isdisjoint(tokset):
                 return True
-        for which in FIELD_BITS:
-            if fields & which and self._in_field(doc.field(which)):
-                return True
-        return False
+        return any(fields & which and self._in_field(doc.field(which)) for which in FIELD_BITS)
 
     def _in_field(self, view: FieldView) -> bool:
         for word in self.words & view.tokset:
@@ -238,6 +242,19 @@ def site_check(doc: DocView, domain: str) -> bool:
 def lang_check(doc: DocView, code: str) -> bool:
     """The document's language is ``code``."""
     return doc.language == code
+
+
+def rank(node: Evaluator) -> int:
+    """How costly a node is to test, roughly: AND tests its cheapest children first."""
+    if isinstance(node, Filter | Term):
+        return 0
+    if isinstance(node, Leaf):
+        return 1 if not node.patterns else 2
+    if isinstance(node, Near):
+        return 3
+    if isinstance(node, NotNode):
+        return rank(node.child)
+    return max(rank(c) for c in node.children)
 
 
 Positional = Term | Leaf | Near | OrNode

@@ -45,9 +45,10 @@ def _mark_class() -> str:
 _MARKS = _mark_class()
 _LETTERS = f"[^\\W_{_NO_SPACE}{_APOSTROPHE_LETTERS}]"
 # Unrolled (letters+ (marks+ letters*)*): much faster than an alternation tried per character.
-_RUN_RE = re.compile(f"[{_NO_SPACE}]+|{_LETTERS}+(?:[{_MARKS}]+{_LETTERS}*)*")
+_RUN_RE = re.compile(f"{_LETTERS}+(?:[{_MARKS}]+{_LETTERS}*)*|[{_NO_SPACE}]+")
 _WORD_RE = re.compile(f"(?:[^\\W_{_APOSTROPHE_LETTERS}]|[{_MARKS}])+")
 _NO_SPACE_RE = re.compile(f"[{_NO_SPACE}]")
+_MARK_RE = re.compile(f"[{_MARKS}]")
 
 _TRANSLIT = str.maketrans(
     {
@@ -85,7 +86,10 @@ def fold(text: str, casefold: bool = True) -> str:
     s = unicodedata.normalize("NFKC", text)
     if casefold:
         s = s.casefold()
-    s = _strip_marks(unicodedata.normalize("NFD", s)).translate(_TRANSLIT)
+    s = unicodedata.normalize("NFD", s)
+    if _MARK_RE.search(s):
+        s = _strip_marks(s)
+    s = s.translate(_TRANSLIT)
     return unicodedata.normalize("NFC", _ARABIC_HEBREW_POINTS.sub("", s))
 
 
@@ -103,47 +107,82 @@ def _run_tokens(run: str, casefold: bool) -> tuple[str, ...]:
     return tuple(_WORD_RE.findall(folded))  # NFKC split it (e.g. '¼'); rare
 
 
-class _RunCache(dict[str, tuple[str, ...]]):
-    """run -> tokens, filled on demand; cleared when it grows past ``limit``."""
+def _ascii_table(lower: bool) -> bytes:
+    """Byte map: ASCII letters (lowered or not) and digits kept, other ASCII -> space,
+    non-ASCII (UTF-8 lead and continuation bytes) kept for the per-chunk pass."""
+    table = bytearray(b" " * 128 + bytes(range(128, 256)))
+    for c in b"abcdefghijklmnopqrstuvwxyz0123456789":
+        table[c] = c
+    for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[c] = c + 32 if lower else c
+    return bytes(table)
+
+
+_LOWER_TABLE = _ascii_table(lower=True)
+_CASED_TABLE = _ascii_table(lower=False)
+
+
+class _ChunkCache(dict[str, tuple[str, ...]]):
+    """chunk (text between ASCII separators) -> its tokens, filled on demand, bounded."""
 
     def __init__(self, casefold: bool, limit: int = 400_000) -> None:
         super().__init__()
         self.casefold = casefold
         self.limit = limit
 
-    def __missing__(self, run: str) -> tuple[str, ...]:
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
         if len(self) >= self.limit:
             self.clear()
-        toks = self[run] = _run_tokens(run, self.casefold)
+        if chunk.isascii():
+            toks: tuple[str, ...] = (chunk,)
+        else:
+            runs = _RUN_RE.findall(chunk)
+            toks = tuple(chain.from_iterable(_run_tokens(r, self.casefold) for r in runs))
+        self[chunk] = toks
         return toks
 
 
-_FOLDED = _RunCache(casefold=True)
-_CASED = _RunCache(casefold=False)
+_FOLDED = _ChunkCache(casefold=True)
+_CASED = _ChunkCache(casefold=False)
 
 
-def _tokenize(text: str, cache: _RunCache) -> list[str]:
-    runs: list[str] = _RUN_RE.findall(text)
+def _tokenize(text: str, table: bytes, cache: _ChunkCache) -> list[str]:
+    # ASCII separators and case are handled by one C-level byte translation; only the chunks
+    # left (words, or words glued by non-ASCII punctuation) go through the cache.
+    if text.isascii():
+        chunks = text.encode("ascii").translate(table).decode("ascii").split()
+        if cache.casefold:
+            return chunks
+    else:
+        chunks = text.encode("utf-8").translate(table).decode("utf-8").split()
     get: Callable[[str], tuple[str, ...]] = cache.__getitem__
-    return list(chain.from_iterable(map(get, runs)))
+    return list(chain.from_iterable(map(get, chunks)))
 
 
 def tokens(text: str) -> list[str]:
     """The normalized (case-folded) tokens of ``text``."""
-    if text.isascii():
-        return _RUN_RE.findall(text.lower())
-    return _tokenize(text, _FOLDED)
+    return _tokenize(text, _LOWER_TABLE, _FOLDED)
 
 
 def cased_tokens(text: str) -> list[str]:
     """The tokens of ``text`` normalized like ``tokens`` but keeping their case."""
-    return _tokenize(text, _CASED)
+    return _tokenize(text, _CASED_TABLE, _CASED)
 
 
-def token_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets in ``text`` of each token, parallel to ``tokens(text)``."""
-    spans = [m.span() for m in _RUN_RE.finditer(text)]
-    if text.isascii() or len(spans) == len(tokens(text)):
+def regex_tokens(text: str, casefold: bool = True) -> list[str]:
+    """The definition ``tokens`` implements faster: every run's tokens (used by tests)."""
+    return [t for run in _RUN_RE.findall(text) for t in _run_tokens(run, casefold)]
+
+
+def token_spans(text: str, count: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets in ``text`` of each token, parallel to ``tokens(text)``.
+
+    ``count``: the number of tokens, when known (saves tokenizing again).
+    """
+    spans = list(map(re.Match.span, _RUN_RE.finditer(text)))
+    if count is None:
+        count = len(tokens(text))
+    if len(spans) == count:
         return spans
     spans = []
     for m in _RUN_RE.finditer(text):
@@ -151,5 +190,5 @@ def token_spans(text: str) -> list[tuple[int, int]]:
         if end - start > 1 and is_no_space(text[start]):
             spans.extend((i, i + 2) for i in range(start, end - 1))
         else:
-            spans.extend([(start, end)] * len(_FOLDED[m.group()]))
+            spans.extend([(start, end)] * len(_run_tokens(m.group(), casefold=True)))
     return spans

@@ -1,17 +1,19 @@
 """Candidate selection: an index from required keys to watches.
 
 For each watch we choose a set of *keys*, at least one of which any matching document must
-contain: a token for a term (the rarest word of a phrase or alias), ``PREFIX`` + first three
-letters for a wildcard, ``SITE`` + domain, ``LANG`` + code. AND (and NEAR) keeps the cheapest
-child's set, OR the union of its children's; NOT gives none, so an OR with a NOT branch (or a
-watch without any key) is checked against every document. Cost is a guess of how often a key
-occurs: short and common words are frequent, long words rare.
+contain: a token for a term (the rarest word of a phrase or alias), ``PREFIX`` + the prefix
+of a wildcard (found with Aho-Corasick), ``SITE`` + domain, ``LANG`` + code. AND (and NEAR)
+keeps the cheapest child's set, OR the union of its children's; NOT gives none, so an OR with
+a NOT branch (or a watch without any key) is checked against every document. Cost is a guess
+of how often a key occurs: short and common words are frequent, long words rare.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+
+import ahocorasick
 
 from newswatch.match import evaluate as ev
 from newswatch.match.docview import DocView
@@ -46,7 +48,7 @@ def pattern_key(pattern: Pattern) -> tuple[str, float]:
     if whole:
         word = min(whole, key=estimate)
         return word, estimate(word)
-    return PREFIX + words[-1][:3], 0.3
+    return PREFIX + words[-1], estimate(words[-1]) * 2
 
 
 def keys(node: ev.Evaluator) -> Keys:
@@ -63,7 +65,7 @@ def keys(node: ev.Evaluator) -> Keys:
         return _union([keys(c) for c in node.children])
     if isinstance(node, ev.Filter):
         if node.check is ev.site_check:
-            return frozenset((SITE + node.value,)), 0.05
+            return frozenset((SITE + node.value,)), 0.2
         return frozenset((LANG + node.value,)), 0.3
     return None
 
@@ -86,6 +88,17 @@ def _union(options: list[Keys]) -> Keys:
     return frozenset().union(*(k[0] for k in known)), sum(k[1] for k in known)
 
 
+def _automaton(prefixes: list[str]) -> ahocorasick.Automaton | None:
+    """Finds " prefix" in the space-joined words of a document, i.e. words with a prefix."""
+    if not prefixes:
+        return None
+    automaton = ahocorasick.Automaton()
+    for prefix in prefixes:
+        automaton.add_word(" " + prefix, PREFIX + prefix)
+    automaton.make_automaton()
+    return automaton
+
+
 class Prefilter:
     """Maps a document to the (sorted) indexes of the watches that might match it."""
 
@@ -101,7 +114,7 @@ class Prefilter:
                     index[key].append(i)
         self.index = dict(index)
         self.words = frozenset(k for k in index if k[0] not in (PREFIX, SITE, LANG))
-        self.prefixes = frozenset(k[1:] for k in index if k[0] == PREFIX)
+        self.prefixes = _automaton([k[1:] for k in index if k[0] == PREFIX])
 
     def candidates(self, doc: DocView) -> list[int]:
         """Indexes of the watches worth evaluating on ``doc``, ascending."""
@@ -109,9 +122,10 @@ class Prefilter:
         found = set(self.always)
         for word in doc.alltok & self.words:
             found.update(index[word])
-        if self.prefixes:
-            for prefix in {t[:3] for t in doc.alltok} & self.prefixes:
-                found.update(index[PREFIX + prefix])
+        if self.prefixes is not None:
+            # Wildcard prefixes: one Aho-Corasick pass over the document's distinct words.
+            for key in {key for _, key in self.prefixes.iter(" " + " ".join(doc.alltok))}:
+                found.update(index[key])
         for key in [SITE + s for s in doc.sites] + [LANG + doc.language]:
             found.update(index.get(key, ()))
         return sorted(found)

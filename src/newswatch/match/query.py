@@ -5,7 +5,7 @@ Fields are a bit set (``TITLE``, ``BODY``, ``BOTH``) carried by every text-like 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TITLE = 1
 BODY = 2
@@ -18,8 +18,9 @@ class Pattern:
 
     ``prefix``: the last word matches any token starting with it. ``case_sensitive``: words keep
     their case and are compared with the document's case-preserving tokens. ``folded``: the
-    case-folded words (what a document's token set holds); filled in from ``words`` if omitted. ``capitalized``: the first matched token must not
-    start with a lowercase letter in the document (used for country names).
+    case-folded words (what a document's token set holds); filled in from ``words`` if omitted.
+    ``capitalized``: the first matched token must not start with a lowercase letter in the
+    document (used for country names).
     """
 
     words: tuple[str, ...]
@@ -27,10 +28,14 @@ class Pattern:
     case_sensitive: bool = False
     capitalized: bool = False
     folded: tuple[str, ...] = ()
+    needle: str = field(default="", init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.folded:
             object.__setattr__(self, "folded", self.words)
+        # The pattern inside a field's words joined by spaces (see FieldView.joined).
+        needle = " " + " ".join(self.words) + ("" if self.prefix else " ")
+        object.__setattr__(self, "needle", needle)
 
 
 @dataclass(frozen=True, slots=True)

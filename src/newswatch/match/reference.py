@@ -36,6 +36,8 @@ from newswatch.match.query import (
 class _Field:
     tokens: list[str]
     cased: list[str]
+    initials: list[str]  # the first character in the original text of each token
+    words: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ def _near(a: tuple[int, int], b: tuple[int, int], distance: int, ordered: bool) 
 
 
 def _scan(pattern: Pattern, field: _Field) -> list[tuple[int, int]]:
+    if not pattern.prefix and pattern.folded[0] not in field.words:
+        return []
     seq = field.cased if pattern.case_sensitive else field.tokens
     n = len(pattern.words)
     found = []
@@ -107,15 +111,18 @@ def _scan(pattern: Pattern, field: _Field) -> list[tuple[int, int]]:
             )
         else:
             ok = window == list(pattern.words)
-        if ok and not (pattern.capitalized and field.cased[start][:1].islower()):
+        if ok and not (pattern.capitalized and field.initials[start].islower()):
             found.append((start, start + n))
     return found
 
 
+def _field(text: str) -> _Field:
+    initials = [text[start] for start, _ in normalize.token_spans(text)]
+    folded = normalize.regex_tokens(text)
+    return _Field(folded, normalize.regex_tokens(text, False), initials, frozenset(folded))
+
+
 def _prepare(doc: Document) -> _Doc:
-    fields = {
-        TITLE: _Field(normalize.tokens(doc.title), normalize.cased_tokens(doc.title)),
-        BODY: _Field(normalize.tokens(doc.body), normalize.cased_tokens(doc.body)),
-    }
+    fields = {which: _field(text) for which, text in ((TITLE, doc.title), (BODY, doc.body))}
     host = doc.site.lower().strip().rstrip(".")
     return _Doc(fields, host, (doc.language or "").lower())

@@ -25,7 +25,9 @@ def make_snippet(text: str, hits: Sequence[Hit], width: int = 240) -> Snippet:
         first = ordered[0]
         begin = _cut_start(text, max(0, first.start - width // _LEAD), first.start)
         end = _cut_end(text, first.end, min(len(text), max(begin + width, first.end)))
-    window = _SPACES.sub(" ", text[begin:end])
+    window = text[begin:end]
+    if not window.isprintable():  # newlines, tabs...: keep offsets, show spaces
+        window = _SPACES.sub(" ", window)
     stripped = window.lstrip()
     begin += len(window) - len(stripped)
     window = stripped.rstrip()

@@ -78,12 +78,11 @@ def build_match(watch: CompiledWatch, doc: Document, view: DocView) -> Match:
 
 
 def _hits(evidence: Evidence, view: DocView) -> tuple[Hit, ...]:
-    hits: set[Hit] = set()
-    for which, start, end in evidence.spans:
+    hits: dict[Hit, None] = {}
+    for which, start, end in sorted(set(evidence.spans))[:MAX_HITS]:  # TITLE < BODY
         field = view.field(which)
         offsets = field.offsets()
         first, last = offsets[start][0], offsets[end - 1][1]
         name: Field = "title" if which == TITLE else "body"
-        hits.add(Hit(name, field.text[first:last], first, last))
-    ordered = sorted(hits, key=lambda h: (h.field != "title", h.start, h.end))
-    return tuple(ordered[:MAX_HITS])
+        hits[Hit(name, field.text[first:last], first, last)] = None
+    return tuple(hits)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TextIO
 
+from newswatch.config.model import AppriseNotifier as AppriseConfig
 from newswatch.config.model import ConsoleNotifier as ConsoleConfig
 from newswatch.config.model import EmailNotifier as EmailConfig
 from newswatch.config.model import Notifier as NotifierConfig
@@ -14,19 +15,24 @@ from newswatch.notify.email import EmailNotifier
 from newswatch.notify.webhook import WebhookNotifier
 
 
+def build_notifier(name: str, config: NotifierConfig, stdout: TextIO | None = None) -> Notifier:
+    """The notifier for one configured name."""
+    if isinstance(config, ConsoleConfig):
+        return ConsoleNotifier(name, config, stdout)
+    if isinstance(config, EmailConfig):
+        return EmailNotifier(name, config)
+    if isinstance(config, AppriseConfig):
+        from newswatch.notify.apprise import AppriseNotifier  # optional dependency: lazily
+
+        return AppriseNotifier(name, config)
+    return WebhookNotifier(name, config)
+
+
 def build_notifiers(
     configs: Mapping[str, NotifierConfig], stdout: TextIO | None = None
 ) -> dict[str, Notifier]:
     """One notifier per configured name."""
-    notifiers: dict[str, Notifier] = {}
-    for name, config in configs.items():
-        if isinstance(config, ConsoleConfig):
-            notifiers[name] = ConsoleNotifier(name, config, stdout)
-        elif isinstance(config, EmailConfig):
-            notifiers[name] = EmailNotifier(name, config)
-        else:
-            notifiers[name] = WebhookNotifier(name, config)
-    return notifiers
+    return {name: build_notifier(name, config, stdout) for name, config in configs.items()}
 
 
-__all__ = ["Notifier", "build_notifiers"]
+__all__ = ["Notifier", "build_notifier", "build_notifiers"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from newswatch.alerts import Alert
+from newswatch.alerts import Alert, Digest
 from newswatch.config.model import ConsoleNotifier as ConsoleConfig
 
 _BOLD_YELLOW, _DIM, _RESET = "\033[1;33m", "\033[2m", "\033[0m"
@@ -30,8 +30,9 @@ def render(alert: Alert, color: bool) -> str:
     start, end = (hi, reset) if color else ("»", "«")
     facts = " · ".join(x for x in (article.feed, article.language, article.published) if x)
     terms = ", ".join(sorted({hit.term for hit in alert.hits}))
+    update = f"{lo}(update){reset} " if alert.update_of else ""
     lines = [
-        f"{hi}▶ [{alert.watch}]{reset} {article.title}",
+        f"{hi}▶ [{alert.watch}]{reset} {update}{article.title}",
         f"  {lo}{facts}{reset}",
         f"  {article.url}",
         f"  {mark(article.snippet, alert.marks, start, end)}",
@@ -53,6 +54,14 @@ class ConsoleNotifier:
     async def send(self, alert: Alert) -> None:
         """Write the alert and flush."""
         self._stream.write(render(alert, self._color))
+        self._stream.flush()
+
+    async def send_digest(self, digest: Digest) -> None:
+        """A header line, then each alert."""
+        count = len(digest.alerts)
+        plural = "" if count == 1 else "s"
+        header = f"━━ digest: {count} alert{plural}, {digest.since} – {digest.until}\n"
+        self._stream.write(header + "".join(render(a, self._color) for a in digest.alerts))
         self._stream.flush()
 
     async def aclose(self) -> None:

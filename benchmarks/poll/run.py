@@ -1,0 +1,303 @@
+"""Poller benchmark: 10,000 feeds served by nginx on loopback, polled cold and then warm.
+
+    .venv/bin/python benchmarks/poll/run.py [--feeds 10000] [--hosts 100] [--warm-rounds 3]
+
+nginx (Debian: ``apt-get install -y nginx-light``) serves generated RSS files with ETags from a
+temporary folder, on a free port of ``--hosts`` loopback addresses (127.0.0.1, 127.0.0.2, ...),
+so per-host limits behave as with real sites. Redis is ``$NEWSWATCH_BENCH_REDIS_URL`` or
+redis://127.0.0.1:6379/15 (that database is flushed before and after).
+
+Measured, in one process on one core (nginx and Redis run beside it):
+
+- cold poll: every feed fetched, parsed and its entries published;
+- warm polls: every feed due again; ``--changed`` of them were rewritten (new ETag, one new
+  entry), the rest answer 304. polls/s and CPU per poll are for the whole round;
+- naive baseline: sequential ``feedparser.parse(url)`` on a sample, extrapolated;
+- changed-feed parse throughput: ``parse_feed`` (newswatch: feedparser plus entry extraction)
+  over bare ``feedparser.parse`` on the same bytes, as a ratio.
+
+Politeness is set for throughput: ``host_delay`` 0 (a delay is idle wall time, not CPU) and 4
+requests per host; robots.txt plays no part (it applies to article pages only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from email.utils import formatdate
+from pathlib import Path
+from statistics import median
+from xml.sax.saxutils import escape
+
+import feedparser
+import redis.asyncio as aioredis
+
+from newswatch.config.load import Feed, feed_id
+from newswatch.constants import DUE_SET
+from newswatch.daemon.poller import Poller, PollPolicy
+from newswatch.daemon.stats import Stats
+from newswatch.feeds.parse import parse_feed
+from newswatch.fetch import Fetcher, FetchLimits
+from newswatch.schedule.store import Schedule
+
+REDIS_ENV = "NEWSWATCH_BENCH_REDIS_URL"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
+WORDS = [
+    "ukraina", "rusia", "pertemuan", "damai", "harga", "beras", "pemerintah", "menteri",
+    "presiden", "ekonomi", "pasar", "negara", "kota", "banjir", "hujan", "sekolah", "rumah",
+    "sakit", "jalan", "tol", "bank", "saham", "rupiah", "dolar", "ekspor",
+]  # fmt: skip
+
+NGINX_CONF = """
+daemon off;
+master_process on;
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/tmp;
+    proxy_temp_path {root}/tmp;
+    fastcgi_temp_path {root}/tmp;
+    uwsgi_temp_path {root}/tmp;
+    scgi_temp_path {root}/tmp;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
+    etag on;
+    types {{ application/rss+xml xml; }}
+    server {{
+{listen}
+        root {root}/www;
+    }}
+}}
+"""
+
+
+def find_nginx() -> str:
+    """The nginx binary, or exit with how to install it."""
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+    )
+    if not found:
+        sys.exit(
+            "nginx not found. Install it (Debian/Ubuntu: sudo apt-get install -y nginx-light, "
+            "or nginx) and run again."
+        )
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def feed_body(n: int, generation: int, items: int, rng: random.Random) -> bytes:
+    """An RSS 2.0 document of ``items`` entries; ``generation`` adds newer entries on top."""
+    now = time.time()
+    parts = [f"<title>Feed {n}</title><link>https://site{n}.example/</link>"]
+    for i in range(generation, generation + items):
+        words = " ".join(rng.choice(WORDS) for _ in range(40))
+        title = " ".join(rng.choice(WORDS) for _ in range(8)).capitalize()
+        parts.append(
+            f"<item><title>{escape(title)}</title><link>https://site{n}.example/a/{i}</link>"
+            f"<guid>https://site{n}.example/a/{i}</guid>"
+            f"<description>&lt;p&gt;{escape(words)}&lt;/p&gt;</description>"
+            f"<pubDate>{formatdate(now - (generation + items - i) * 3600, usegmt=True)}</pubDate>"
+            "</item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        + "".join(parts)
+        + "</channel></rss>"
+    ).encode()
+
+
+class Site:
+    """The generated feeds and the nginx serving them."""
+
+    def __init__(self, root: Path, feeds: int, hosts: int, items: int) -> None:
+        self.root, self.feeds, self.hosts, self.items = root, feeds, hosts, items
+        self.rng = random.Random(7)
+        self.port = free_port()
+        self.generation = [0] * feeds
+        (root / "www").mkdir(parents=True)
+        (root / "tmp").mkdir()
+        for n in range(feeds):
+            self.write(n)
+        self.urls = [f"http://127.0.0.{1 + n % hosts}:{self.port}/f{n}.xml" for n in range(feeds)]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def write(self, n: int) -> None:
+        body = feed_body(n, self.generation[n], self.items, self.rng)
+        (self.root / "www" / f"f{n}.xml").write_bytes(body)
+
+    def change(self, fraction: float) -> int:
+        """Rewrite ``fraction`` of the feeds with one new entry each; returns how many."""
+        chosen = self.rng.sample(range(self.feeds), int(self.feeds * fraction))
+        for n in chosen:
+            self.generation[n] += 1
+            self.write(n)
+        return len(chosen)
+
+    def start(self, nginx: str) -> None:
+        listen = "\n".join(
+            f"        listen 127.0.0.{1 + h}:{self.port};" for h in range(self.hosts)
+        )
+        conf = self.root / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(root=self.root, listen=listen))
+        self.root.chmod(0o755)  # nginx workers run as another user
+        self.process = subprocess.Popen([nginx, "-p", str(self.root), "-c", str(conf)])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        sys.exit(f"nginx did not start; see {self.root / 'error.log'}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+async def poll_round(
+    redis: aioredis.Redis, poller: Poller, ids: list[str]
+) -> tuple[float, float, Stats]:
+    """Make every feed due, poll until none is; (wall s, CPU s, what was done)."""
+    await redis.zadd(DUE_SET, dict.fromkeys(ids, 0))
+    stats = Stats()
+    poller.stats = stats
+    wall, cpu = time.perf_counter(), time.process_time()
+    await poller.run_due()
+    return time.perf_counter() - wall, time.process_time() - cpu, stats
+
+
+def measure(fn: Callable[[], object], count: int) -> tuple[float, float]:
+    """(wall s, CPU s) of calling ``fn`` ``count`` times."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(count):
+        fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def naive_baseline(urls: list[str]) -> tuple[float, float]:
+    """Sequential ``feedparser.parse(url)``: (wall s, CPU s) per poll."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for url in urls:
+        result = feedparser.parse(url)
+        assert result.entries, url
+    return (time.perf_counter() - wall) / len(urls), (time.process_time() - cpu) / len(urls)
+
+
+def parse_ratio(site: Site, sample: int) -> tuple[float, float]:
+    """(newswatch parses/s, bare feedparser parses/s) on the same changed-feed bodies."""
+    bodies = [(site.root / "www" / f"f{n}.xml").read_bytes() for n in range(sample)]
+    headers = {"content-type": "application/rss+xml"}
+    for body in bodies[:20]:  # warm both paths up
+        parse_feed(body, headers, "http://h/f.xml")
+        feedparser.parse(body, response_headers=headers)
+    ours_wall, _ = measure(lambda: [parse_feed(b, headers, "http://h/f.xml") for b in bodies], 1)
+    bare_wall, _ = measure(
+        lambda: [feedparser.parse(b, response_headers=headers) for b in bodies], 1
+    )
+    return len(bodies) / ours_wall, len(bodies) / bare_wall
+
+
+async def run(args: argparse.Namespace) -> None:
+    nginx = find_nginx()
+    redis_url = os.environ.get(REDIS_ENV, DEFAULT_REDIS)
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    await redis.flushdb()
+    with tempfile.TemporaryDirectory(prefix="nw-poll-bench-") as tmp:
+        print(f"generating {args.feeds} feeds of {args.items} entries on {args.hosts} hosts ...")
+        site = Site(Path(tmp), args.feeds, args.hosts, args.items)
+        site.start(nginx)
+        try:
+            await bench(args, site, redis)
+        finally:
+            site.stop()
+            await redis.flushdb()
+            await redis.aclose()
+
+
+async def bench(args: argparse.Namespace, site: Site, redis: aioredis.Redis) -> None:
+    feeds = {
+        feed_id(u): Feed(feed_id(u), u, f"feed {n}", 300.0, True) for n, u in enumerate(site.urls)
+    }
+    limits = FetchLimits(timeout_s=20.0, per_host=4, max_concurrency=args.concurrency,
+                         host_delay_s=0.0, allow_private_networks=True)  # fmt: skip
+    fetcher = Fetcher(limits)
+    poller = Poller(redis, fetcher, feeds, Schedule(redis, "bench"), Stats(), args.concurrency,
+                    PollPolicy())  # fmt: skip
+    ids = list(feeds)
+    try:
+        await poller.sync()
+        wall, cpu, stats = await poll_round(redis, poller, ids)
+        report("cold poll", len(ids), wall, cpu, stats)
+        warm = []
+        for r in range(args.warm_rounds):
+            changed = site.change(args.changed)
+            wall, cpu, stats = await poll_round(redis, poller, ids)
+            report(f"warm poll {r + 1} ({changed} changed)", len(ids), wall, cpu, stats)
+            warm.append((wall, cpu))
+    finally:
+        await fetcher.aclose()
+    sample = site.urls[: args.sample]
+    naive_wall, naive_cpu = naive_baseline(sample)
+    warm_wall = median(w for w, _ in warm) / len(ids)
+    warm_cpu = median(c for _, c in warm) / len(ids)
+    ours, bare = parse_ratio(site, args.sample)
+    print()
+    print(f"naive baseline (sequential feedparser.parse(url), {len(sample)} feeds): "
+          f"{1 / naive_wall:,.0f} polls/s, {naive_cpu * 1e3:.2f} ms CPU/poll; "
+          f"{len(ids)} feeds would take {naive_wall * len(ids):,.0f} s")  # fmt: skip
+    print(f"newswatch warm (median of {len(warm)} rounds): {1 / warm_wall:,.0f} polls/s, "
+          f"{warm_cpu * 1e3:.3f} ms CPU/poll, {1 / warm_cpu:,.0f} polls/CPU-second")  # fmt: skip
+    print(f"speed-up over naive: {naive_wall / warm_wall:,.1f}x wall, "
+          f"{naive_cpu / warm_cpu:,.1f}x CPU")  # fmt: skip
+    print(f"changed-feed parse throughput: newswatch {ours:,.0f}/s vs bare feedparser "
+          f"{bare:,.0f}/s on the same bytes: ratio {ours / bare:.2f}")  # fmt: skip
+    targets = [
+        ("warm conditional polls/s >= 1000", 1 / warm_wall >= 1000),
+        ("speed-up over naive >= 30x", naive_wall / warm_wall >= 30),
+        ("changed-feed parse ratio >= 0.8", ours / bare >= 0.8),
+    ]
+    for name, met in targets:
+        print(f"  [{'ok' if met else 'MISSED'}] {name}")
+
+
+def report(label: str, polls: int, wall: float, cpu: float, stats: Stats) -> None:
+    print(f"{label}: {polls} polls in {wall:.2f} s = {polls / wall:,.0f} polls/s, "
+          f"{cpu / polls * 1e3:.3f} ms CPU/poll; {stats.feeds_not_modified} not modified, "
+          f"{stats.entries} new entries, {stats.feeds_failed} failed")  # fmt: skip
+    if stats.feed_errors:
+        print("  e.g.", next(iter(stats.feed_errors.items())))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--feeds", type=int, default=10_000)
+    parser.add_argument("--hosts", type=int, default=100)
+    parser.add_argument("--items", type=int, default=10, help="entries per feed")
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--warm-rounds", type=int, default=3)
+    parser.add_argument("--changed", type=float, default=0.02, help="fraction changed per round")
+    parser.add_argument("--sample", type=int, default=200, help="feeds for the naive baseline")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

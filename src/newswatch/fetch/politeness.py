@@ -1,0 +1,71 @@
+"""Politeness per host: at most ``per_host`` requests at once, and a minimum delay between the
+starts of two requests to one host.
+
+Hosts are forgotten once idle and past their delay, so memory follows the hosts in use rather
+than every host ever contacted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+_SWEEP_AT = 1024
+
+
+@dataclass
+class _Host:
+    semaphore: asyncio.Semaphore
+    users: int = 0
+    next_start: float = 0.0
+
+
+class HostGate:
+    """Admits requests to a host under the per-host concurrency limit and start delay."""
+
+    def __init__(
+        self, per_host: int, delay_s: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.per_host = per_host
+        self.delay_s = delay_s
+        self._clock = clock
+        self._hosts: dict[str, _Host] = {}
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Hold one of ``host``'s request slots, starting no sooner than its delay allows."""
+        entry = self._hosts.get(host)
+        if entry is None:
+            if len(self._hosts) >= _SWEEP_AT:
+                self._sweep()
+            entry = self._hosts[host] = _Host(asyncio.Semaphore(self.per_host))
+        entry.users += 1
+        try:
+            async with entry.semaphore:
+                await self._pace(entry)
+                yield
+        finally:
+            entry.users -= 1
+            if entry.users == 0 and entry.next_start <= self._clock():
+                self._hosts.pop(host, None)
+
+    def __len__(self) -> int:
+        return len(self._hosts)
+
+    async def _pace(self, entry: _Host) -> None:
+        if self.delay_s <= 0:
+            return
+        now = self._clock()
+        start = max(now, entry.next_start)
+        entry.next_start = start + self.delay_s  # reserved before sleeping: no two share a start
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    def _sweep(self) -> None:
+        now = self._clock()
+        idle = [h for h, e in self._hosts.items() if e.users == 0 and e.next_start <= now]
+        for host in idle:
+            del self._hosts[host]

@@ -1,0 +1,101 @@
+"""The compiled watchlist returns exactly the naive reference evaluator's watches.
+
+Small vocabularies make matches frequent; queries mix terms, phrases, wildcards, NEAR/ONEAR,
+fields, NOT, entities (with variants, prefixes and case), countries, site and lang.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newswatch.errors import QueryError
+from newswatch.match import (
+    Alias,
+    Document,
+    EntitySpec,
+    WatchSpec,
+    compile_watchlist,
+    parse_query,
+)
+from newswatch.match.reference import ReferenceMatcher
+
+WORDS = ["peace", "talks", "Ukraine", "ukraina", "Kyiv", "négociations", "negotiate", "AS",
+         "as", "Zelensky", "Зеленському", "Україна", "мир", "乌克兰", "和平", "turkey",
+         "Turkey"]  # fmt: skip
+QUERY_WORDS = ["peace", "talks", "ukraine", "kyiv", "negociations", "мир", "乌克兰", "和平", "as"]
+PREFIXES = ["negoti*", "ukrain*", "pea*", "зелен*"]
+ENTITIES = {
+    "z": EntitySpec("z", (Alias("Zelenskyy"), Alias("Зеленськ*"))),
+    "s": EntitySpec("s", (Alias("AS", case_sensitive=True), Alias("peace talks"))),
+    "n": EntitySpec("n", (Alias("Kyiv"),), variants=False),
+}
+SEPARATORS = [" ", " ", " ", ", ", ". ", "’", "-", "\n"]
+
+word = st.sampled_from(QUERY_WORDS)
+phrase = st.lists(word, min_size=2, max_size=3).map(lambda ws: '"' + " ".join(ws) + '"')
+fielded = st.tuples(st.sampled_from(["title:", "body:", ""]), word | phrase).map("".join)
+leaf = (
+    word
+    | phrase
+    | st.sampled_from(PREFIXES)
+    | fielded
+    | st.sampled_from(["entity:z", "entity:s", "entity:n", "country:UA", "country:TR"])
+)
+near = st.tuples(leaf, st.sampled_from(["NEAR", "ONEAR"]), st.integers(0, 4), leaf).map(
+    lambda t: f"{t[0]} {t[1]}/{t[2]} {t[3]}"
+)
+filters = st.sampled_from(["site:example.com", "lang:en", "lang:uk"])
+
+
+def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    pair = st.tuples(children, st.sampled_from(["AND", "OR", "", "AND NOT", "OR NOT"]), children)
+    return pair.map(lambda t: f"({t[0]} {t[1]} {t[2]})") | children.map(lambda q: f"title:({q})")
+
+
+query = st.recursive(leaf | near | filters, _combine, max_leaves=6)
+
+
+def _valid(q: str) -> bool:
+    try:
+        parse_query("w", q, ENTITIES)
+    except QueryError:
+        return False
+    return True
+
+
+text = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=14).map(
+    lambda parts: "".join(w + s for w, s in parts)
+)
+document = st.builds(
+    Document,
+    title=text,
+    body=text,
+    site=st.sampled_from(["", "example.com", "www.example.com", "example.org"]),
+    language=st.sampled_from([None, "en", "uk"]),
+)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    queries=st.lists(query.filter(_valid), min_size=1, max_size=8),
+    docs=st.lists(document, min_size=1, max_size=4),
+)
+def test_fast_matcher_equals_reference(queries: list[str], docs: list[Document]) -> None:
+    watches = [WatchSpec(f"w{i}", q) for i, q in enumerate(queries)]
+    fast = compile_watchlist(watches, ENTITIES)
+    reference = ReferenceMatcher(watches, ENTITIES)
+    for doc in docs:
+        assert [m.watch for m in fast.match(doc)] == reference.match(doc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(queries=st.lists(query.filter(_valid), min_size=1, max_size=4), doc=document)
+def test_hits_point_at_their_text(queries: list[str], doc: Document) -> None:
+    watches = [WatchSpec(f"w{i}", q) for i, q in enumerate(queries)]
+    for match in compile_watchlist(watches, ENTITIES).match(doc):
+        for hit in match.hits:
+            source = doc.title if hit.field == "title" else doc.body
+            assert source[hit.start : hit.end] == hit.term
+        marks = match.snippet.marks
+        assert all(0 <= a < b <= len(match.snippet.text) for a, b in marks)

@@ -1,0 +1,32 @@
+from newswatch.feeds.state import FeedState, decode_state, encode_state
+from newswatch.schedule.timing import SILENT_MIN_S
+
+
+def test_state_round_trips_through_its_hash_and_flat_form() -> None:
+    state = FeedState(url="http://e/rss", etag='"x"', failures=3, interval=123.456, avg_gap=0.1)
+    encoded = encode_state(state)
+    assert decode_state(encoded) == state
+    flat = [x for pair in encoded.items() for x in pair]
+    assert decode_state(flat) == state
+
+
+def test_unknown_and_corrupt_fields_fall_back_to_defaults() -> None:
+    state = decode_state({"failures": "many", "interval": "60", "from_the_future": "1"})
+    assert state.failures == 0 and state.interval == 60.0
+
+
+def test_status() -> None:
+    now = 1e6
+    assert FeedState().status(now) == "new"
+    assert FeedState(last_attempt=now, failures=2).status(now) == "failing"
+    ok = FeedState(last_attempt=now, last_success=now, avg_gap=600.0, last_new=now - 3600)
+    assert ok.status(now) == "ok"
+    quiet = FeedState(
+        last_attempt=now, last_success=now, avg_gap=600.0, last_new=now - SILENT_MIN_S - 1
+    )
+    assert quiet.status(now) == "silent"
+
+
+def test_source_url_prefers_where_the_feed_was_found_to_live() -> None:
+    assert FeedState(url="http://a/").source_url == "http://a/"
+    assert FeedState(url="http://a/", fetch_url="http://b/").source_url == "http://b/"

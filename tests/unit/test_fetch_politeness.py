@@ -1,0 +1,49 @@
+import asyncio
+import itertools
+import time
+
+from newswatch.fetch.politeness import HostGate
+
+
+async def _request(gate: HostGate, host: str, log: list[tuple[str, float]], hold: float) -> None:
+    async with gate.slot(host):
+        log.append((host, time.monotonic()))
+        await asyncio.sleep(hold)
+
+
+async def test_requests_to_one_host_start_at_least_the_delay_apart() -> None:
+    gate = HostGate(per_host=4, delay_s=0.05)
+    log: list[tuple[str, float]] = []
+    await asyncio.gather(*(_request(gate, "a", log, 0.0) for _ in range(4)))
+    starts = sorted(t for _, t in log)
+    assert all(b - a >= 0.045 for a, b in itertools.pairwise(starts))
+
+
+async def test_other_hosts_do_not_wait() -> None:
+    gate = HostGate(per_host=1, delay_s=1.0)
+    log: list[tuple[str, float]] = []
+    started = time.monotonic()
+    await asyncio.gather(*(_request(gate, f"h{i}", log, 0.0) for i in range(20)))
+    assert time.monotonic() - started < 0.5
+
+
+async def test_at_most_per_host_at_once() -> None:
+    gate = HostGate(per_host=2, delay_s=0.0)
+    active, peak = 0, 0
+
+    async def one() -> None:
+        nonlocal active, peak
+        async with gate.slot("a"):
+            active += 1
+            peak = max(peak, active)
+            await asyncio.sleep(0.01)
+            active -= 1
+
+    await asyncio.gather(*(one() for _ in range(10)))
+    assert peak == 2
+
+
+async def test_idle_hosts_are_forgotten() -> None:
+    gate = HostGate(per_host=2, delay_s=0.0)
+    await asyncio.gather(*(_request(gate, f"h{i}", [], 0.0) for i in range(3000)))
+    assert len(gate) == 0
