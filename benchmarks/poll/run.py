@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import shutil
@@ -209,10 +210,16 @@ def parse_ratio(site: Site, sample: int) -> tuple[float, float]:
     for body in bodies[:20]:  # warm both paths up
         parse_feed(body, headers, "http://h/f.xml")
         feedparser.parse(body, response_headers=headers)
-    ours_wall, _ = measure(lambda: [parse_feed(b, headers, "http://h/f.xml") for b in bodies], 1)
-    bare_wall, _ = measure(
-        lambda: [feedparser.parse(b, response_headers=headers) for b in bodies], 1
-    )
+    gc.collect()
+    ours_wall = bare_wall = float("inf")
+    for _ in range(3):  # alternate and keep the best of each, so neither pays for the other's GC
+        ours_wall = min(
+            ours_wall, measure(lambda: [parse_feed(b, headers, "http://h/") for b in bodies], 1)[0]
+        )
+        bare_wall = min(
+            bare_wall,
+            measure(lambda: [feedparser.parse(b, response_headers=headers) for b in bodies], 1)[0],
+        )
     return len(bodies) / ours_wall, len(bodies) / bare_wall
 
 
@@ -291,7 +298,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--feeds", type=int, default=10_000)
     parser.add_argument("--hosts", type=int, default=100)
-    parser.add_argument("--items", type=int, default=10, help="entries per feed")
+    parser.add_argument("--items", type=int, default=30, help="entries per feed (~14 KB)")
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--warm-rounds", type=int, default=3)
     parser.add_argument("--changed", type=float, default=0.02, help="fraction changed per round")

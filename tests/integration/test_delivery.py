@@ -41,7 +41,7 @@ def write_config(
 ) -> Settings:
     """A config with watch ``w`` (query: ukraine) notifying ``notify``."""
     lines = [
-        f'redis: {{url: "{redis_url}"}}',
+        f'redis: {{url: "{redis_url}", visibility_timeout: 1s}}',
         f"data_dir: {tmp_path / 'data'}",
         "watches:",
         "  - id: w",

@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def notifier_process(settings: Settings, *extra: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "NEWSWATCH_VISIBILITY_MS": "1000"}
+    env = dict(os.environ)
     args = [sys.executable, "-m", "newswatch", "--log-level", "warning", "run",
             "--role", "notifier", "--config", str(settings.path), *extra]  # fmt: skip
     log = (settings.path.parent / "notifier.log").open("ab")

@@ -30,9 +30,14 @@ class Strict(BaseModel):
 
 
 class RedisConfig(Strict):
-    """``redis:``: the server URL, or none for the embedded Redis in ``data_dir``."""
+    """``redis:``: the server URL, or none for the embedded Redis in ``data_dir``.
+
+    ``visibility_timeout``: how long a message pending with a silent consumer (or a leased
+    retry) waits before another process takes it over.
+    """
 
     url: str | None = None
+    visibility_timeout: Seconds = 60.0
 
 
 class PollingConfig(Strict):

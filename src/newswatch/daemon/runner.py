@@ -46,16 +46,10 @@ from newswatch.schedule.store import Schedule
 log = logging.getLogger(__name__)
 
 ROLES = ("poller", "worker", "notifier")
-VISIBILITY_ENV = "NEWSWATCH_VISIBILITY_MS"
-
-
-def visibility_ms(settings: Settings | None = None) -> int:
+def visibility_ms(settings: Settings) -> int:
     """How long a pending message or a retry lease stays with a silent process before another
-    takes it over: ``$NEWSWATCH_VISIBILITY_MS``, else ``redis.visibility_timeout`` when the
-    config has it, else VISIBILITY_MS."""
-    configured = getattr(settings.config.redis, "visibility_timeout", None) if settings else None
-    default = int(configured * 1000) if configured else VISIBILITY_MS
-    return int(os.environ.get(VISIBILITY_ENV) or default)
+    takes it over (``redis.visibility_timeout``)."""
+    return int(settings.config.redis.visibility_timeout * 1000)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 import ahocorasick
 
@@ -32,6 +33,7 @@ COMMON = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
 def estimate(word: str) -> float:
     """A guess of the fraction of documents that contain ``word``."""
     if word in COMMON:
@@ -51,18 +53,24 @@ def pattern_key(pattern: Pattern) -> tuple[str, float]:
     return PREFIX + words[-1], estimate(words[-1]) * 2
 
 
-def keys(node: ev.Evaluator) -> Keys:
-    """The key set of a compiled node, with its cost; None when it cannot be narrowed."""
+def keys(node: ev.Evaluator, leaves: dict[ev.Leaf, Keys] | None = None) -> Keys:
+    """The key set of a compiled node, with its cost; None when it cannot be narrowed.
+
+    ``leaves`` caches the keys of leaves, which are shared between watches.
+    """
+    memo = {} if leaves is None else leaves
     if isinstance(node, ev.Term):
         return frozenset((node.word,)), estimate(node.word)
     if isinstance(node, ev.Leaf):
-        return _leaf_keys(node)
+        if node not in memo:
+            memo[node] = _leaf_keys(node)
+        return memo[node]
     if isinstance(node, ev.Near):
-        return _cheapest([keys(node.left), keys(node.right)])
+        return _cheapest([keys(node.left, memo), keys(node.right, memo)])
     if isinstance(node, ev.AndNode):
-        return _cheapest([keys(c) for c in node.children])
+        return _cheapest([keys(c, memo) for c in node.children])
     if isinstance(node, ev.OrNode):
-        return _union([keys(c) for c in node.children])
+        return _union([keys(c, memo) for c in node.children])
     if isinstance(node, ev.Filter):
         if node.check is ev.site_check:
             return frozenset((SITE + node.value,)), 0.2
@@ -105,8 +113,9 @@ class Prefilter:
     def __init__(self, roots: Sequence[ev.Evaluator]) -> None:
         index: dict[str, list[int]] = defaultdict(list)
         self.always: list[int] = []
+        leaves: dict[ev.Leaf, Keys] = {}
         for i, root in enumerate(roots):
-            found = keys(root)
+            found = keys(root, leaves)
             if found is None:
                 self.always.append(i)
             else:
