@@ -23,13 +23,15 @@ async def load_document(source: str, fetcher: Fetcher) -> tuple[dict[str, Any], 
         html: bytes = response.content
         url = response.url
     else:
-        path = Path(source)
-        html = await asyncio.to_thread(path.read_bytes)
-        url = path.absolute().as_uri()
+        html, url = await asyncio.to_thread(_read_file, Path(source))
     extracted = await extract_article_async(html, url)
     article = {"url": url, **asdict(extracted)}
     site = host_of(url) if url.startswith("http") else ""
     return article, Document(extracted.title or "", extracted.text, site, extracted.language)
+
+
+def _read_file(path: Path) -> tuple[bytes, str]:
+    return path.read_bytes(), path.absolute().as_uri()
 
 
 def explain(settings: Settings, document: Document) -> list[Match]:

@@ -51,8 +51,12 @@ def test_daemon_alerts_then_stops_cleanly_on_signal(
     receiver.route("/hook", Route(body=b"ok"))
     config = tmp_path / "c.yaml"
     config.write_text(
-        CONFIG.format(redis=redis_url_clean, data=tmp_path / "d", feed=urls["feed"],
-                      hook=receiver.url + "/hook")  # fmt: skip
+        CONFIG.format(
+            redis=redis_url_clean,
+            data=tmp_path / "d",
+            feed=urls["feed"],
+            hook=receiver.url + "/hook",
+        )
     )
     daemon = start_daemon(config)
     try:

@@ -23,7 +23,8 @@ from newswatch.constants import (
     NOTIFIERS_GROUP,
     RETRY_DUE,
 )
-from newswatch.daemon.runner import open_roles, run_once
+from newswatch.daemon.roles import open_roles
+from newswatch.daemon.runner import run_once
 from newswatch.daemon.stats import Stats
 from newswatch.match.model import Hit
 from newswatch.queue.streams import encode

@@ -32,7 +32,9 @@ entities:
   zelenskyy: {{names: [Volodymyr Zelenskyy, Зеленський]}}
 watches:
   - id: ukraine-peace-talks
-    query: '(Ukraine OR Ukraina) AND (peace OR damai OR perdamaian) AND (talks OR pertemuan OR meeting)'
+    query: >-
+      (Ukraine OR Ukraina) AND (peace OR damai OR perdamaian)
+      AND (talks OR pertemuan OR meeting)
     notify: [hook]
   - id: zelenskyy
     query: 'entity:zelenskyy'
@@ -80,12 +82,17 @@ async def test_seed_story_alerts_exactly_the_expected_watches(
     tmp_path: Path, redis_url_clean: str, site: tuple[Server, dict[str, str]], receiver: Server
 ) -> None:
     _server, urls = site
-    settings = load_config(write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook"))
+    settings = load_config(
+        write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook")
+    )
 
     stats = await run_once(settings)
 
     posts = receiver.requests("/hook")
-    assert sorted(json.loads(p.body)["watch"] for p in posts) == ["ukraine-peace-talks", "zelenskyy"]
+    assert sorted(json.loads(p.body)["watch"] for p in posts) == [
+        "ukraine-peace-talks",
+        "zelenskyy",
+    ]
     assert stats.alerts == 2 and stats.delivered == 2 and stats.articles == 3
     for post in posts:
         payload = json.loads(post.body)
@@ -105,7 +112,9 @@ async def test_seed_story_alerts_exactly_the_expected_watches(
             article["text" if h["field"] == "body" else "title"][h["start"] : h["end"]] == h["term"]
             for h in payload["hits"]
         )
-    zelenskyy = next(json.loads(p.body) for p in posts if json.loads(p.body)["watch"] == "zelenskyy")
+    zelenskyy = next(
+        json.loads(p.body) for p in posts if json.loads(p.body)["watch"] == "zelenskyy"
+    )
     assert zelenskyy["entities"] == ["zelenskyy"]
     assert "Zelenskyy" in zelenskyy["article"]["snippet"]
 
@@ -114,7 +123,9 @@ async def test_extracted_text_is_the_article_without_the_page_chrome(
     tmp_path: Path, redis_url_clean: str, site: tuple[Server, dict[str, str]], receiver: Server
 ) -> None:
     _server, urls = site
-    settings = load_config(write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook"))
+    settings = load_config(
+        write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook")
+    )
     await run_once(settings)
     text = json.loads(receiver.requests("/hook")[0].body)["article"]["text"]
     body_paragraphs = [p for p in SEED_PARAGRAPHS if len(p) > 80]
@@ -128,7 +139,9 @@ async def test_second_run_sends_nothing_and_uses_a_conditional_get(
     tmp_path: Path, redis_url_clean: str, site: tuple[Server, dict[str, str]], receiver: Server
 ) -> None:
     server, urls = site
-    settings = load_config(write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook"))
+    settings = load_config(
+        write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook")
+    )
     await run_once(settings)
     assert len(receiver.requests("/hook")) == 2
     server.clear()

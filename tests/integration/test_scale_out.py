@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -42,8 +41,8 @@ def serve_many(server: Server, page_delay_s: float) -> list[str]:
         items = []
         for i in range(ITEMS_PER_FEED):
             path = f"/f{f}/story-{i}"
-            server.route(path, Route(body=page("seed.html"), delay_s=page_delay_s,
-                                     headers={"Content-Type": "text/html; charset=utf-8"}))  # fmt: skip
+            html = {"Content-Type": "text/html; charset=utf-8"}
+            server.route(path, Route(body=page("seed.html"), delay_s=page_delay_s, headers=html))
             items.append({"title": f"Story {f}-{i}", "link": server.url + path, "guid": path})
         server.route(f"/f{f}.xml", Route(body=rss(items), headers={"ETag": f'"f{f}"'}))
         feeds.append(server.url + f"/f{f}.xml")

@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from newswatch.cli.base import config_option, load_settings, main
-from newswatch.daemon.runner import ROLES, fetch_limits, run_forever, run_once
+from newswatch.daemon.roles import fetch_limits
+from newswatch.daemon.runner import ROLES, run_forever, run_once
 from newswatch.errors import NewswatchError
 from newswatch.explain import as_json, as_text, explain, load_document
 from newswatch.fetch import Fetcher

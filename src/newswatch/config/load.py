@@ -21,7 +21,6 @@ from newswatch.errors import ConfigError, ConfigProblem, QueryError
 from newswatch.match import Watchlist, compile_watchlist, parse_query
 from newswatch.match.model import Alias, EntitySpec, WatchSpec
 
-
 T = TypeVar("T")
 
 

@@ -35,6 +35,7 @@ from newswatch.extract import detect_language, extract_article_async
 from newswatch.fetch import Fetcher, canonical_url, host_of
 from newswatch.match import Watchlist
 from newswatch.match.model import Document
+from newswatch.observe import metrics
 from newswatch.queue.streams import Message, guard
 from newswatch.story import TextVersion, entry_version, material_change, text_version
 
@@ -120,6 +121,7 @@ class Worker:
             for alert in self.alerts(article):
                 await self.publish(alert, text if previous is not None else None)
             self.stats.articles += 1
+            metrics.ARTICLES.labels("page" if article.from_page else "summary").inc()
             previous = text
         fields = {**previous.encode(), "page": "1" if article.from_page else "0"}
         fields["entries"] = " ".join([*seen, version][-STORY_ENTRY_VERSIONS_MAX:])
@@ -150,7 +152,9 @@ class Worker:
             try:
                 info = await self._fetched(info, str(entry.get("feed_url") or ""))
             except SourceError as exc:
-                log.warning("article %s: %s; matching the feed summary instead", link, exc.message)
+                ids = {"entry": link, "feed": entry.get("feed_id")}
+                log.warning("article %s: %s; matching the feed summary instead", link,
+                            exc.message, extra=ids)  # fmt: skip
                 self.stats.article_fallbacks += 1
                 from_page = False
         if info.language is None:
@@ -159,7 +163,8 @@ class Worker:
 
     async def _fetched(self, info: ArticleInfo, feed_url: str) -> ArticleInfo:
         response = await self.fetcher.get_article(info.url, feed_url)
-        extracted = await extract_article_async(response.content, response.url)
+        with metrics.EXTRACT_SECONDS.time():
+            extracted = await extract_article_async(response.content, response.url)
         return replace(
             info,
             title=info.title or extracted.title or "",
@@ -189,11 +194,15 @@ class Worker:
         raised = await guard(self._publish(keys=keys, args=args))
         if raised:
             self.stats.alerts += 1
+            metrics.ALERTS.labels(alert.watch).inc()
+        ids = {"alert": alert.id, "watch": alert.watch, "entry": alert.article.url}
         if raised == 1:
-            log.info("alert %s: watch %s matched %s", alert.id, alert.watch, alert.article.url)
+            log.info("alert %s: watch %s matched %s", alert.id, alert.watch, alert.article.url,
+                     extra=ids)  # fmt: skip
         elif raised == 2:
             self.stats.updates += 1
-            log.info("alert %s: update of %s (%s changed)", update.id, alert.id, alert.article.url)
+            log.info("alert %s: update of %s (%s changed)", update.id, alert.id,
+                     alert.article.url, extra={**ids, "alert": update.id})  # fmt: skip
 
 
 def _body(alert: Alert) -> str:

@@ -28,6 +28,7 @@ from newswatch.delivery.policy import Policies
 from newswatch.delivery.retries import RetryRecord
 from newswatch.errors import PermanentDeliveryError, TransientDeliveryError
 from newswatch.notify import Notifier
+from newswatch.observe import metrics
 from newswatch.queue.streams import guard
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class Sender:
         marker = self.redis.set(delivered_key(delivery.id, name), "1", ex=DELIVERED_TTL_S)
         await asyncio.shield(guard(marker))
         self.stats.delivered += 1
+        metrics.DELIVERIES.labels(name, "delivered").inc()
         return Sent()
 
     async def _send(self, delivery: Delivery, name: str) -> None:
@@ -126,13 +128,15 @@ class Sender:
         first = first_failed_at if first_failed_at is not None else now
         failures += 1
         self.stats.delivery_failures += 1
+        metrics.DELIVERIES.labels(name, "retry").inc()
         policy = self.policies.notifier(name).retry
         due = next_attempt_at(policy, failures, first, now, exc.retry_after, self.draw())
         if due is None:
             error = f"{exc} (gave up after {failures} attempts)"
             return self._dead(delivery, name, message, failures, error)
         log.warning("%s to %s failed (attempt %d), retrying in %.1fs: %s",
-                    delivery.id, name, failures, due - now, exc)  # fmt: skip
+                    delivery.id, name, failures, due - now, exc,
+                    extra={"alert": delivery.id, "notifier": name})  # fmt: skip
         record = RetryRecord({**message, "notify": [name]}, name, failures, first, str(exc))
         return Retry(record, int(due * 1000))
 
@@ -140,6 +144,8 @@ class Sender:
         self, delivery: Delivery, name: str, message: dict[str, Any], attempts: int, error: str
     ) -> Dead:
         self.stats.dead_lettered += 1
+        metrics.DELIVERIES.labels(name, "dead").inc()
         log.error("%s to %s dead-lettered after %d attempts: %s",
-                  delivery.id, name, attempts, error)  # fmt: skip
+                  delivery.id, name, attempts, error,
+                  extra={"alert": delivery.id, "notifier": name})  # fmt: skip
         return Dead(dead_entry(delivery, name, message, attempts, error, now_iso()))

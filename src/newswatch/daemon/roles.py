@@ -1,0 +1,159 @@
+"""The role objects of one process, built from a config and re-pointed at a new one on reload."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from redis.asyncio import Redis
+
+from newswatch.config import Config, Settings
+from newswatch.daemon.deliver import Deliverer
+from newswatch.daemon.poller import Poller, PollPolicy
+from newswatch.daemon.stats import Stats
+from newswatch.daemon.worker import Worker
+from newswatch.delivery.policy import policies
+from newswatch.delivery.pump import RetryPump
+from newswatch.fetch import Fetcher, FetchLimits
+from newswatch.notify import Notifier, build_notifiers
+from newswatch.queue.connect import open_redis
+from newswatch.queue.streams import Consumer
+from newswatch.schedule.store import Schedule
+
+log = logging.getLogger(__name__)
+
+# Replaced notifiers are closed after this long, so that sends in flight on them can finish.
+NOTIFIER_CLOSE_GRACE_S = 30.0
+
+
+def process_name() -> str:
+    """A consumer/lease owner name unique to this process."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def visibility_ms(settings: Settings) -> int:
+    """How long a pending message or a retry lease stays with a silent process before another
+    takes it over (``redis.visibility_timeout``)."""
+    return int(settings.config.redis.visibility_timeout * 1000)
+
+
+def fetch_limits(settings: Settings) -> FetchLimits:
+    """The fetch limits the config asks for."""
+    polling = settings.config.polling
+    return FetchLimits(
+        timeout_s=polling.timeout,
+        max_body_bytes=polling.max_body_bytes,
+        per_host=polling.per_host,
+        max_concurrency=polling.max_concurrency,
+        allow_private_networks=polling.allow_private_networks,
+        user_agent=polling.user_agent,
+        host_delay_s=polling.host_delay,
+        robots=polling.robots,
+    )
+
+
+def poll_policy(settings: Settings) -> PollPolicy:
+    """The bounds of the adaptive schedule the config asks for."""
+    polling = settings.config.polling
+    return PollPolicy(min_interval_s=polling.min_interval, max_interval_s=polling.max_interval)
+
+
+def routes(config: Config) -> dict[str, tuple[str, ...]]:
+    """Watch id -> the notifiers it alerts (every notifier when ``notify`` is omitted)."""
+    return {w.id: tuple(w.notify or config.notifiers) for w in config.watches}
+
+
+@dataclass
+class Roles:
+    """The role objects of one process, sharing its Redis client and HTTP pool."""
+
+    poller: Poller
+    worker: Worker
+    deliverer: Deliverer
+    pump: RetryPump
+    redis: Redis
+    name: str
+    visibility_ms: int
+    stdout: TextIO | None = None
+    retired: list[Mapping[str, Notifier]] = field(default_factory=list)
+
+    def consumer(self, stream: str, group: str) -> Consumer:
+        """A consumer of ``stream`` named after this process."""
+        return Consumer(self.redis, stream, group, self.name, visibility_ms=self.visibility_ms)
+
+    async def apply(self, settings: Settings) -> None:
+        """Point every role at a new config: feeds, watches, notifiers and delivery rules.
+
+        Fetch limits, the Redis URL and timeouts are read once at start (a restart applies them).
+        """
+        config = settings.config
+        self.poller.feeds = {feed.id: feed for feed in settings.feeds}
+        self.poller.policy = poll_policy(settings)
+        await self.poller.sync()
+        self.worker.watchlist = settings.watchlist
+        self.worker.routes = routes(config)
+        self.retired.append(self.deliverer.sender.notifiers)
+        self.deliverer.policies = self.deliverer.sender.policies = policies(config)
+        self.deliverer.sender.notifiers = build_notifiers(config.notifiers, self.stdout)
+
+    async def close_retired(self, grace_s: float = NOTIFIER_CLOSE_GRACE_S) -> None:
+        """Close notifiers replaced by a reload at least ``grace_s`` ago (sends have finished)."""
+        if not self.retired:
+            return
+        batch = self.retired[:]
+        await asyncio.sleep(grace_s)
+        for notifiers in batch:
+            self.retired.remove(notifiers)
+            await close_all(notifiers)
+
+    async def aclose(self) -> None:
+        """Close the notifiers in use and any replaced ones."""
+        for notifiers in [*self.retired, self.deliverer.sender.notifiers]:
+            await close_all(notifiers)
+        self.retired.clear()
+
+
+async def close_all(notifiers: Mapping[str, Notifier]) -> None:
+    """Close notifiers, logging rather than raising on failure."""
+    for name, notifier in notifiers.items():
+        try:
+            await notifier.aclose()
+        except Exception:
+            log.exception("closing notifier %s failed", name)
+
+
+@asynccontextmanager
+async def open_roles(
+    settings: Settings, stats: Stats, stdout: TextIO | None
+) -> AsyncIterator[Roles]:
+    """Redis, the HTTP pool and the notifiers, closed on exit."""
+    config = settings.config
+    async with AsyncExitStack() as stack:
+        redis = await stack.enter_async_context(open_redis(config.redis.url, settings.data_dir))
+        fetcher = Fetcher(fetch_limits(settings))
+        stack.push_async_callback(fetcher.aclose)
+        name = process_name()
+        feeds = {feed.id: feed for feed in settings.feeds}
+        schedule = Schedule(redis, owner=name, lease_ms=int(config.polling.lease * 1000))
+        poller = Poller(redis, fetcher, feeds, schedule, stats, config.polling.max_concurrency,
+                        poll_policy(settings))  # fmt: skip
+        notifiers = build_notifiers(config.notifiers, stdout)
+        deliverer = Deliverer(redis, notifiers, stats, policies(config))
+        roles = Roles(
+            poller=poller,
+            worker=Worker(redis, fetcher, settings.watchlist, routes(config), stats),
+            deliverer=deliverer,
+            pump=RetryPump(deliverer.sender, deliverer.retries, visibility_ms(settings)),
+            redis=redis,
+            name=name,
+            visibility_ms=visibility_ms(settings),
+            stdout=stdout,
+        )
+        stack.push_async_callback(roles.aclose)
+        yield roles
