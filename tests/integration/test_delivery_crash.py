@@ -9,22 +9,18 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import redis.asyncio as aioredis
 
 from newswatch.config import Settings
 from newswatch.constants import DELIVERED_PREFIX
 from newswatch.daemon.runner import run_forever
-from newswatch.queue.embedded import find_server_binary
 from tests.integration.test_delivery import enqueue, hook, make_alert, write_config
 from tests.integration.test_email_delivery import first_failure
 from tests.support.http import Route, Server
-from tests.support.smtp import free_port
+from tests.support.redis_server import RedisServer
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -81,43 +77,13 @@ async def test_sigkill_mid_batch_loses_nothing_and_resends_only_what_was_in_flig
     assert marked  # some were delivered and marked before the kill
 
 
-@pytest.fixture
-def external_redis(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]], Path]]:
-    port = free_port()
-    data = tmp_path / "redis"
-    data.mkdir()
-    processes: list[subprocess.Popen[bytes]] = []
-    yield f"redis://127.0.0.1:{port}/0", processes, data
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-            process.wait()
-
-
-def start_redis(url: str, data: Path) -> subprocess.Popen[bytes]:
-    port = url.rsplit(":", 1)[1].split("/")[0]
-    args = [find_server_binary(), "--port", port, "--bind", "127.0.0.1", "--dir", str(data),
-            "--appendonly", "yes", "--appendfsync", "always", "--save", ""]  # fmt: skip
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    import redis as sync_redis
-
-    while time.monotonic() < deadline:
-        try:
-            sync_redis.Redis.from_url(url).ping()
-            return process
-        except sync_redis.ConnectionError:
-            time.sleep(0.05)
-    raise AssertionError("redis-server did not start")
-
-
 async def test_redis_restart_mid_run_loses_nothing(
     tmp_path: Path,
-    external_redis: tuple[str, list[subprocess.Popen[bytes]], Path],
     http_server: Server,
 ) -> None:
-    url, processes, data = external_redis
-    processes.append(start_redis(url, data))
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    url = server.url
     flaky = [(503, b"", {})] * 2 + [(200, b"", {})]
     http_server.route("/hook", Route(responses=flaky))
     retry = "{max_attempts: 50, base_delay: 1s, max_delay: 1s}"
@@ -128,10 +94,9 @@ async def test_redis_restart_mid_run_loses_nothing(
     try:
         await enqueue(client, [make_alert(1)])
         await first_failure(client)  # the receiver said 503: a retry is queued
-        processes[0].terminate()  # Redis goes away (AOF on disk) with a retry queued...
-        processes[0].wait()
+        server.stop()  # Redis goes away (AOF on disk) with a retry queued...
         await asyncio.sleep(1.5)  # ...long enough for the notifier's reads and retries to fail
-        processes.append(start_redis(url, data))
+        server.start()
         await client.aclose()  # (its pooled connection died with the server)
         client = aioredis.Redis.from_url(url, decode_responses=True)
         await enqueue(client, [make_alert(2), make_alert(3)])
@@ -141,5 +106,6 @@ async def test_redis_restart_mid_run_loses_nothing(
         stop.set()
         await daemon
         await client.aclose()
+        server.stop()
     accepted = [json.loads(r.body)["id"] for r in http_server.requests("/hook") if r.status == 200]
     assert sorted(accepted) == ["alert-0001", "alert-0002", "alert-0003"], received

@@ -82,6 +82,7 @@ class Roles:
     visibility_ms: int
     stdout: TextIO | None = None
     retired: list[Mapping[str, Notifier]] = field(default_factory=list)
+    _closing: set[asyncio.Task[None]] = field(default_factory=set)
 
     def consumer(self, stream: str, group: str) -> Consumer:
         """A consumer of ``stream`` named after this process."""
@@ -98,22 +99,24 @@ class Roles:
         await self.poller.sync()
         self.worker.watchlist = settings.watchlist
         self.worker.routes = routes(config)
-        self.retired.append(self.deliverer.sender.notifiers)
+        old = self.deliverer.sender.notifiers
         self.deliverer.policies = self.deliverer.sender.policies = policies(config)
         self.deliverer.sender.notifiers = build_notifiers(config.notifiers, self.stdout)
+        self.retired.append(old)
+        task = asyncio.create_task(self._close_later(old))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
-    async def close_retired(self, grace_s: float = NOTIFIER_CLOSE_GRACE_S) -> None:
-        """Close notifiers replaced by a reload at least ``grace_s`` ago (sends have finished)."""
-        if not self.retired:
-            return
-        batch = self.retired[:]
-        await asyncio.sleep(grace_s)
-        for notifiers in batch:
-            self.retired.remove(notifiers)
-            await close_all(notifiers)
+    async def _close_later(self, notifiers: Mapping[str, Notifier]) -> None:
+        """Close replaced notifiers once sends in flight on them have had time to finish."""
+        await asyncio.sleep(NOTIFIER_CLOSE_GRACE_S)
+        self.retired.remove(notifiers)
+        await close_all(notifiers)
 
     async def aclose(self) -> None:
         """Close the notifiers in use and any replaced ones."""
+        for task in self._closing:
+            task.cancel()
         for notifiers in [*self.retired, self.deliverer.sender.notifiers]:
             await close_all(notifiers)
         self.retired.clear()

