@@ -19,9 +19,9 @@ FEEDS = 12
 ITEMS_PER_FEED = 3
 
 CONFIG = """
-redis: {{url: "{redis}", visibility_timeout: 3s}}
+redis: {{url: "{redis}", visibility_timeout: {takeover}}}
 data_dir: {data}
-polling: {{timeout: 10s, interval: 1h, min_interval: 1h, max_interval: 2h, lease: 4s,
+polling: {{timeout: 10s, interval: 1h, min_interval: 1h, max_interval: 2h, lease: {takeover},
            max_concurrency: 3, host_delay: 0s, per_host: 8}}
 feeds:
 {feeds}
@@ -49,10 +49,14 @@ def serve_many(server: Server, page_delay_s: float) -> list[str]:
     return feeds
 
 
-def write_config(tmp_path: Path, redis_url: str, feeds: list[str], hook: str) -> Path:
+def write_config(
+    tmp_path: Path, redis_url: str, feeds: list[str], hook: str, takeover: str
+) -> Path:
+    """``takeover``: the lease and visibility timeout after which a dead process's work moves."""
     path = tmp_path / "scale.yaml"
     listed = "\n".join(f'  - {{url: "{url}", name: "feed {n}"}}' for n, url in enumerate(feeds))
-    path.write_text(CONFIG.format(redis=redis_url, data=tmp_path / "d", feeds=listed, hook=hook))
+    path.write_text(CONFIG.format(redis=redis_url, data=tmp_path / "d", feeds=listed, hook=hook,
+                                  takeover=takeover))  # fmt: skip
     return path
 
 
@@ -83,12 +87,12 @@ def alert_ids(receiver: Server) -> Counter[str]:
 
 @pytest.fixture
 def cluster(tmp_path: Path, redis_url_clean: str, make_http_server):  # type: ignore[no-untyped-def]
-    def make(page_delay_s: float, hook_delay_s: float):  # type: ignore[no-untyped-def]
+    def make(page_delay_s: float, hook_delay_s: float, takeover: str):  # type: ignore[no-untyped-def]
         site: Server = make_http_server()
         receiver: Server = make_http_server()
         receiver.route("/hook", Route(body=b"ok", delay_s=hook_delay_s))
         config = write_config(tmp_path, redis_url_clean, serve_many(site, page_delay_s),
-                              receiver.url + "/hook")  # fmt: skip
+                              receiver.url + "/hook", takeover)  # fmt: skip
         processes = [start(config, role) for role in ("poller", "worker", "notifier") for _ in "ab"]
         created.extend(processes)
         return site, receiver, processes
@@ -99,7 +103,8 @@ def cluster(tmp_path: Path, redis_url_clean: str, make_http_server):  # type: ig
 
 
 def test_each_feed_page_and_alert_is_handled_once(cluster) -> None:  # type: ignore[no-untyped-def]
-    site, receiver, processes = cluster(page_delay_s=0.05, hook_delay_s=0.0)
+    # Nobody dies here: long takeover times, so a slow (not dead) process keeps its work.
+    site, receiver, processes = cluster(page_delay_s=0.05, hook_delay_s=0.0, takeover="60s")
     expected = FEEDS * ITEMS_PER_FEED
     receiver.wait_for(expected, "/hook", timeout=90)
     time.sleep(2.0)  # anything duplicated would arrive now
@@ -115,7 +120,7 @@ def test_each_feed_page_and_alert_is_handled_once(cluster) -> None:  # type: ign
 
 
 def test_killing_one_process_of_each_role_loses_and_duplicates_nothing(cluster) -> None:  # type: ignore[no-untyped-def]
-    _site, receiver, processes = cluster(page_delay_s=0.3, hook_delay_s=0.2)
+    _site, receiver, processes = cluster(page_delay_s=0.3, hook_delay_s=0.2, takeover="3s")
     receiver.wait_for(3, "/hook", timeout=90)
     for victim in processes[0::2]:  # poller a, worker a, notifier a
         victim.send_signal(signal.SIGKILL)
