@@ -19,7 +19,6 @@ close it. Messages of a batch are delivered concurrently; each message's own ste
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,11 +30,11 @@ from redis.asyncio import Redis
 from newswatch.alerts import Alert, Delivery, delivery_from_message
 from newswatch.constants import (
     ALERTS_STREAM,
-    BLOCK_MS,
     DEAD_LETTER_STREAM,
     DELIVERY_CONCURRENCY,
     NOTIFIERS_GROUP,
 )
+from newswatch.daemon.loop import consume
 from newswatch.delivery.budget import Budget
 from newswatch.delivery.deadletters import delivered_key
 from newswatch.delivery.digests import DigestStore
@@ -47,7 +46,6 @@ from newswatch.notify import Notifier
 from newswatch.queue.streams import Consumer, Message, encode, guard
 
 log = logging.getLogger(__name__)
-_REDIS_RETRY_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 
 __all__ = ["Deliverer", "delivered_key"]
 
@@ -138,33 +136,9 @@ class Deliverer:
             await guard(pipe.execute())
 
     async def consume(self, consumer: Consumer, stop: asyncio.Event, *, burst: bool) -> None:
-        """Deliver messages until ``stop`` is set, or, with ``burst``, until none are left.
-
-        A batch is delivered concurrently and finished before ``stop`` is looked at again. Redis
-        errors are retried with backoff (``burst`` re-raises them); a message whose handling
-        failed is left pending, to be claimed again after the visibility timeout.
-        """
-        await consumer.start()
-        failures = 0
-        while not stop.is_set():
-            try:
-                batch = await consumer.read(DELIVERY_CONCURRENCY, None if burst else BLOCK_MS)
-                failures = 0
-            except QueueError:
-                if burst:
-                    raise
-                delay = _REDIS_RETRY_S[min(failures, len(_REDIS_RETRY_S) - 1)]
-                log.exception("redis unavailable on %s; retrying in %ss", consumer.stream, delay)
-                failures += 1
-                await _sleep_or_stop(stop, delay)
-                continue
-            if not batch and burst:
-                return
-            if not await self._batch(batch, burst):
-                # Read this consumer's own pending messages again first, rather than leaving
-                # them for the visibility timeout (a Redis restart fails a whole batch).
-                consumer = _fresh(consumer)
-                await _sleep_or_stop(stop, _REDIS_RETRY_S[0])
+        """Deliver messages until ``stop`` is set, or, with ``burst``, until none are left; a
+        batch is delivered concurrently and finished before ``stop`` is looked at again."""
+        await consume(consumer, self._batch, stop, burst=burst, count=DELIVERY_CONCURRENCY)
 
     async def _batch(self, batch: list[Message], burst: bool) -> bool:
         """Deliver a batch concurrently; False when some message was left pending."""
@@ -189,13 +163,3 @@ class Deliverer:
                 self.stats.digests += 1
                 flushed += 1
         return flushed
-
-
-def _fresh(c: Consumer) -> Consumer:
-    """The same consumer, starting over with its own pending messages."""
-    return Consumer(c.redis, c.stream, c.group, c.name, visibility_ms=c.visibility_ms)
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)

@@ -26,7 +26,7 @@ from newswatch.constants import (
     WORKERS_GROUP,
 )
 from newswatch.daemon.housekeeping import housekeeping
-from newswatch.daemon.loop import consume
+from newswatch.daemon.loop import consume, sequential
 from newswatch.daemon.reload import watch_config
 from newswatch.daemon.roles import Roles, open_roles
 from newswatch.daemon.stats import Stats
@@ -51,7 +51,7 @@ async def run_once(
             await r.poller.poll_all()
         if "worker" in roles:
             consumer = r.consumer(ENTRIES_STREAM, WORKERS_GROUP)
-            await consume(consumer, r.worker.handle, stop, burst=True)
+            await consume(consumer, sequential(consumer, r.worker.handle, stop), stop, burst=True)
         if "notifier" in roles:
             await deliver_once(r, stop)
     return stats
@@ -123,7 +123,8 @@ async def _start_roles(
         _every(scheduler, "dispatch", DISPATCH_TICK_S, dispatch, stop)
     if "worker" in roles:
         consumer = r.consumer(ENTRIES_STREAM, WORKERS_GROUP)
-        tasks.append(asyncio.create_task(consume(consumer, r.worker.handle, stop, burst=False)))
+        handler = sequential(consumer, r.worker.handle, stop)
+        tasks.append(asyncio.create_task(consume(consumer, handler, stop, burst=False)))
     if "notifier" in roles:
         consumer = r.consumer(ALERTS_STREAM, NOTIFIERS_GROUP)
         tasks.append(asyncio.create_task(r.deliverer.consume(consumer, stop, burst=False)))

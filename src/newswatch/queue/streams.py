@@ -87,6 +87,10 @@ class Consumer:
             return claimed
         return await self._xreadgroup(">", count, block_ms)
 
+    def rewind(self) -> None:
+        """Read this consumer's own pending messages first again (after a failed batch)."""
+        self._own_pending = True
+
     async def ack(self, message_id: str) -> None:
         """Acknowledge a message whose work is done."""
         await guard(self.redis.xack(self.stream, self.group, message_id))
