@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from newswatch.cli import main
+from tests.support.http import Route, Server
+from tests.support.site import FIXTURES
+
+SEED_PAGE = FIXTURES / "seed.html"
 
 BAD = """\
 polling:
@@ -53,3 +58,43 @@ def test_yaml_syntax_errors_are_located(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--config", str(path)])
     assert result.exit_code == 2
     assert result.output.startswith(f"{path}:") and "invalid YAML" in result.output
+
+
+EXPLAIN_CONFIG = """\
+entities:
+  zelenskyy: {names: [Volodymyr Zelenskyy]}
+watches:
+  - {id: peace, query: '(Ukraine OR Ukraina) AND (perdamaian OR peace) AND pertemuan'}
+  - {id: zelenskyy, query: 'entity:zelenskyy'}
+  - {id: football, query: 'Persib'}
+"""
+
+
+def test_test_command_explains_matches_as_json(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(EXPLAIN_CONFIG)
+    result = CliRunner().invoke(main, ["test", "--config", str(config), str(SEED_PAGE), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"article", "matches"}
+    assert data["article"]["language"] == "id"
+    assert [m["watch"] for m in data["matches"]] == ["peace", "zelenskyy"]
+    text = data["article"]["text"]
+    for match in data["matches"]:
+        assert match["hits"]
+        for hit in match["hits"]:
+            source = text if hit["field"] == "body" else data["article"]["title"]
+            assert source[hit["start"] : hit["end"]] == hit["term"]
+    assert data["matches"][1]["entities"] == ["zelenskyy"]
+
+
+def test_test_command_fetches_a_url_and_marks_hits(tmp_path: Path, http_server: Server) -> None:
+    http_server.route("/a", Route(body=SEED_PAGE.read_bytes(),
+                                  headers={"Content-Type": "text/html"}))  # fmt: skip
+    config = tmp_path / "c.yaml"
+    config.write_text(EXPLAIN_CONFIG)
+    result = CliRunner().invoke(main, ["test", "--config", str(config), http_server.url + "/a"])
+    assert result.exit_code == 0, result.output
+    assert "✔ zelenskyy" in result.output and "✔ peace" in result.output
+    assert "»Volodymyr Zelenskyy«" in result.output
+    assert "football" not in result.output
