@@ -17,7 +17,7 @@ from tests.support.site import serve_site
 CONFIG = """
 redis: {{url: "{redis}"}}
 data_dir: {data}
-polling: {{timeout: 5s, interval: 1h}}
+polling: {{timeout: 5s, interval: 1h, host_delay: 0s}}
 feeds:
   - {{url: "{feed}", name: Pantau}}
 entities:

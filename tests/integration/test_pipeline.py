@@ -24,7 +24,7 @@ SECRET = "test-secret-🔑"
 CONFIG = """
 redis: {{url: "{redis}"}}
 data_dir: {data}
-polling: {{timeout: 2s, interval: 5m}}
+polling: {{timeout: 2s, interval: 5m, host_delay: 0s}}
 feeds:
   - {{url: "{feed}", name: Pantau}}
 {extra_feeds}

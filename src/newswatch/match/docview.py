@@ -1,7 +1,11 @@
 """A document prepared for matching: normalized tokens per field, with lazy lookups.
 
 Only the token lists and sets are built eagerly; case-preserving tokens, original offsets,
-per-word positions and the sorted vocabulary (for wildcards) are computed on first use.
+per-word positions and the sorted vocabulary (for wildcards) are computed on first use. The
+prefilter fills in which wildcard prefixes occur in each field (``prefixes``).
+
+A view also carries the per-document memos that let watches share work: the truth of shared
+leaves, the spans of shared positional nodes, ``Hit`` objects and whole evidence.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from newswatch.match import normalize
-from newswatch.match.model import Document
+from newswatch.match.model import Document, Field, Hit, Snippet
 from newswatch.match.query import TITLE, Pattern
 
 Span = tuple[int, int]  # token positions [start, end)
@@ -26,6 +30,9 @@ class FieldView:
         "_positions",
         "_sorted",
         "_spans",
+        "prefix_known",
+        "prefixes",
+        "spans_memo",
         "text",
         "tokens",
         "tokset",
@@ -41,6 +48,10 @@ class FieldView:
         self._positions: dict[str, list[int]] = {}
         self._indexed = False
         self._joined: tuple[str, str] | None = None
+        # Filled in by the prefilter: the wildcard prefixes it looks for, and those it found.
+        self.prefix_known: frozenset[str] = frozenset()
+        self.prefixes: set[str] = set()
+        self.spans_memo: dict[object, list[Span]] = {}
 
     def cased(self) -> list[str]:
         """Case-preserving tokens, parallel to ``tokens``."""
@@ -75,6 +86,8 @@ class FieldView:
         found = self._positions.get(word)
         if found is not None:
             return found
+        if word not in self.tokset:
+            return []
         if len(self._positions) < _LOOKUPS_BEFORE_INDEX:
             found = self._positions[word] = _indexes(self.tokens, word)
             return found
@@ -82,6 +95,12 @@ class FieldView:
             self._positions = _all_positions(self.tokens)
             self._indexed = True
         return self._positions.get(word, [])
+
+    def has_prefix(self, prefix: str) -> bool:
+        """True when some token starts with ``prefix``."""
+        if prefix in self.prefix_known:
+            return prefix in self.prefixes
+        return bool(self.with_prefix(prefix))
 
     def with_prefix(self, prefix: str) -> list[str]:
         """The distinct tokens starting with ``prefix``."""
@@ -121,19 +140,45 @@ def _indexes(tokens: list[str], word: str) -> list[int]:
 class DocView:
     """A document's two fields plus what the prefilter and site/lang filters look at."""
 
-    __slots__ = ("alltok", "body", "language", "memo", "sites", "title")
+    __slots__ = (
+        "alltok",
+        "body",
+        "evidence_memo",
+        "hits",
+        "language",
+        "memo",
+        "sets",
+        "sites",
+        "title",
+    )
 
     def __init__(self, doc: Document) -> None:
         self.title = FieldView(doc.title)
         self.body = FieldView(doc.body)
         self.alltok = self.title.tokset | self.body.tokset
+        # Token sets by field bits: TITLE -> title, BODY -> body, BOTH -> either.
+        self.sets = (frozenset[str](), self.title.tokset, self.body.tokset, self.alltok)
         self.language = (doc.language or "").lower()
         self.sites = site_suffixes(doc.site)
-        self.memo: dict[object, bool] = {}  # shared leaves' results, for this document
+        self.memo: dict[object, bool] = {}  # shared nodes' results, for this document
+        self.hits: dict[tuple[int, int, int], Hit] = {}
+        self.evidence_memo: dict[tuple[int, ...], tuple[tuple[Hit, ...], Snippet]] = {}
 
     def field(self, which: int) -> FieldView:
         """The title for ``TITLE``, else the body."""
         return self.title if which == TITLE else self.body
+
+    def hit(self, which: int, start: int, end: int) -> Hit:
+        """The ``Hit`` of the token span [start, end) of a field (one object per document)."""
+        key = (which, start, end)
+        found = self.hits.get(key)
+        if found is None:
+            field = self.title if which == TITLE else self.body
+            offsets = field.offsets()
+            first, last = offsets[start][0], offsets[end - 1][1]
+            name: Field = "title" if which == TITLE else "body"
+            found = self.hits[key] = Hit(name, field.text[first:last], first, last)
+        return found
 
 
 def site_suffixes(site: str) -> frozenset[str]:
@@ -152,7 +197,7 @@ def present(pattern: Pattern, view: FieldView) -> bool:
     for word in words[:last] if pattern.prefix else words:
         if word not in tokset:
             return False
-    if pattern.prefix and not view.with_prefix(words[last]):
+    if pattern.prefix and not view.has_prefix(words[last]):
         return False
     if pattern.capitalized:
         return bool(occurrences(pattern, view))

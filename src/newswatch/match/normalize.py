@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from itertools import chain, pairwise
+from itertools import accumulate, chain, compress, pairwise
+from operator import add
 
 _NO_SPACE = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
@@ -174,21 +175,48 @@ def regex_tokens(text: str, casefold: bool = True) -> list[str]:
     return [t for run in _RUN_RE.findall(text) for t in _run_tokens(run, casefold)]
 
 
+class _SpanCache(dict[str, tuple[tuple[int, int], ...]]):
+    """chunk -> the (start, end) offsets of its tokens inside it, filled on demand, bounded."""
+
+    def __missing__(self, chunk: str) -> tuple[tuple[int, int], ...]:
+        if len(self) >= 400_000:
+            self.clear()
+        spans: list[tuple[int, int]] = []
+        for m in _RUN_RE.finditer(chunk):
+            start, end = m.span()
+            if end - start > 1 and is_no_space(chunk[start]):
+                spans.extend((i, i + 2) for i in range(start, end - 1))
+            else:
+                spans.extend([(start, end)] * len(_run_tokens(m.group(), casefold=True)))
+        found = self[chunk] = tuple(spans)
+        return found
+
+
+_CHUNK_SPANS = _SpanCache()
+
+
 def token_spans(text: str, count: int | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets in ``text`` of each token, parallel to ``tokens(text)``.
 
-    ``count``: the number of tokens, when known (saves tokenizing again).
+    The same byte translation as ``tokens`` turns every ASCII separator into one space, so the
+    chunks' offsets are running sums of their lengths; an ASCII chunk is one token, the others
+    go through a cache of their tokens' offsets. ``count`` is accepted for compatibility.
     """
-    spans = list(map(re.Match.span, _RUN_RE.finditer(text)))
-    if count is None:
-        count = len(tokens(text))
-    if len(spans) == count:
-        return spans
-    spans = []
-    for m in _RUN_RE.finditer(text):
-        start, end = m.span()
-        if end - start > 1 and is_no_space(text[start]):
-            spans.extend((i, i + 2) for i in range(start, end - 1))
+    if text.isascii():
+        chunked = text.encode("ascii").translate(_LOWER_TABLE).decode("ascii")
+    else:
+        chunked = text.encode("utf-8").translate(_LOWER_TABLE).decode("utf-8")
+    parts = chunked.split(" ")
+    lengths = list(map(len, parts))
+    starts = list(accumulate(map((1).__add__, lengths), initial=0))
+    if chunked.isascii():
+        return list(compress(zip(starts, map(add, starts, lengths)), lengths))
+    spans: list[tuple[int, int]] = []
+    for part, start, size in zip(parts, starts, lengths):
+        if not size:
+            continue
+        if part.isascii():
+            spans.append((start, start + size))
         else:
-            spans.extend([(start, end)] * len(_run_tokens(m.group(), casefold=True)))
+            spans.extend([(start + a, start + b) for a, b in _CHUNK_SPANS[text[start : start + size]]])
     return spans
