@@ -140,6 +140,9 @@ async def test_metrics_move_with_work_and_healthz_follows_redis(
         key = (name, tuple(sorted(labels.items())))
         return after.get(key, 0.0) - before.get(key, 0.0)
 
+    assert grew("newswatch_feed_polls_total", outcome="ok") == 1
+    assert grew("newswatch_entries_total") == 3
+    assert grew("newswatch_poll_seconds_count") == 1
     assert grew("newswatch_alerts_total", watch="zelenskyy") == 1
     assert grew("newswatch_deliveries_total", notifier="hook", outcome="delivered") == 1
     assert grew("newswatch_articles_total", source="page") == 3

@@ -33,6 +33,7 @@ from newswatch.fetch import Fetcher, Validators
 from newswatch.fetch.client import Response
 from newswatch.fetch.guard import trusted_link
 from newswatch.fetch.hints import cache_hint_s
+from newswatch.observe import metrics
 from newswatch.schedule import timing
 from newswatch.schedule.store import Schedule
 
@@ -187,7 +188,8 @@ class Poller:
         state = replace(state, url=feed.url, name=feed.name)
         now = time.time()
         try:
-            state = await self._poll_feed(feed, state, now)
+            with metrics.POLL_SECONDS.time():
+                state = await self._poll_feed(feed, state, now)
         except SourceError as exc:
             state = self._failed(feed, state, now, exc.message, exc)
         except QueueError:
@@ -207,6 +209,8 @@ class Poller:
         self.stats.feeds_polled += 1
         self.stats.feeds_not_modified += int(unchanged)
         self.stats.entries += published
+        metrics.FEED_POLLS.labels("not_modified" if unchanged else "ok").inc()
+        metrics.ENTRIES.inc(published)
         log.debug("feed %s: %s new entries", feed.name, published)
         return self._succeeded(feed, state, fetched, published, now)
 
@@ -321,7 +325,10 @@ class Poller:
         retry = exc.retry_after if isinstance(exc, HTTPStatusError) else None
         self.stats.feeds_failed += 1
         self.stats.feed_errors[feed.url] = message
-        log.warning("feed %s (%s): %s [failure %d]", feed.name, feed.url, message, failures)
+        metrics.FEED_POLLS.labels("failed").inc()
+        metrics.FEED_FAILURES.labels(metrics.failure_reason(exc) if exc else "internal").inc()
+        log.warning("feed %s (%s): %s [failure %d]", feed.name, feed.url, message, failures,
+                    extra={"feed": feed.id})  # fmt: skip
         interval = state.interval if state.interval > 0 else feed.interval
         moved = bool(state.fetch_url) and failures >= MOVED_RETRY_FAILURES
         return replace(
