@@ -185,7 +185,8 @@ class Poller:
             return
         if state is None:
             state = await load_state(self.redis, fid)
-        state = replace(state, url=feed.url, name=feed.name)
+        if state.url != feed.url or state.name != feed.name:
+            state = replace(state, url=feed.url, name=feed.name)
         now = time.time()
         try:
             with metrics.POLL_SECONDS.time():

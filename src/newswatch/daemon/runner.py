@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Collection
@@ -82,6 +83,10 @@ async def run_forever(
     async with open_roles(settings, stats, stdout) as r, AsyncExitStack() as stack:
         scheduler = AsyncIOScheduler()
         tasks = await _start_roles(r, roles, scheduler, stop, heartbeat)
+        # The startup heap (config, compiled watchlist, models) is long-lived: keeping it out of
+        # the collector's sight cut CPU per warm poll by 15 % (benchmarks/poll).
+        gc.collect()
+        gc.freeze()
         scheduler.start()
         stack.callback(_shutdown, scheduler)
         if settings.config.http.listen:

@@ -14,6 +14,7 @@ import ssl
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import httpx
 
@@ -32,6 +33,7 @@ __all__ = ["FetchLimits", "Fetcher", "Response", "Validators", "retry_after"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DISCARD_MAX_BYTES = 64 * 1024
+URL_CACHE_SIZE = 16_384
 
 
 @dataclass(frozen=True)
@@ -100,12 +102,14 @@ class Fetcher:
 
     def __init__(self, limits: FetchLimits, transport: httpx.AsyncBaseTransport | None = None):
         self.limits = limits
-        self._headers = {
-            "Accept": "*/*",
-            "Accept-Encoding": "gzip, deflate",
-            "Connection": "keep-alive",
-            "User-Agent": limits.agent,
-        }
+        self._headers = httpx.Headers(
+            {
+                "Accept": "*/*",
+                "Accept-Encoding": "gzip, deflate",
+                "Connection": "keep-alive",
+                "User-Agent": limits.agent,
+            }
+        )
         self._client = _Client(
             timeout=httpx.Timeout(limits.timeout_s, connect=min(limits.timeout_s, 10.0)),
             follow_redirects=False,
@@ -201,8 +205,9 @@ class Fetcher:
         try:
             headers = self._headers
             if validators.etag or validators.last_modified:
-                headers = {**headers, **validators.headers()}
-            request = httpx.Request("GET", url, headers=headers)
+                headers = headers.copy()
+                headers.update(validators.headers())
+            request = httpx.Request("GET", _parsed(url), headers=headers)
             reply = await self._client.send(request, stream=True)
             try:
                 body = await _read(url, reply, limit)
@@ -215,6 +220,12 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             raise BlockedURL(url, f"invalid URL: {exc}") from exc
         return Response(str(request.url), reply.status_code, dict(reply.headers.items()), body)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _parsed(url: str) -> httpx.URL:
+    """``url`` parsed once: a feed's URL comes back at every poll (httpx.URL is immutable)."""
+    return httpx.URL(url)
 
 
 class _NoCookies(httpx.Cookies):
