@@ -45,9 +45,13 @@ DISPATCH_TICK_S = 1.0
 BLOCK_MS = 1_000
 READ_COUNT = 32
 SEEN_PER_FEED_MAX = 5_000
-ALERT_SEEN_TTL_S = 30 * 24 * 3600
-DELIVERED_TTL_S = 7 * 24 * 3600
-STORY_TTL_S = 14 * 24 * 3600
+# Dedup state expires, so Redis memory is bounded by (articles per day) x TTL. A story record
+# (text version, for updates) lives a week; the alert marker outlives it so that a story seen
+# again after its record expired never alerts twice; a delivered marker only has to outlive a
+# redelivery after a crash and the default 24 h retry budget.
+ALERT_SEEN_TTL_S = 14 * 24 * 3600
+DELIVERED_TTL_S = 3 * 24 * 3600
+STORY_TTL_S = 7 * 24 * 3600
 STORY_ENTRY_VERSIONS_MAX = 20
 VISIBILITY_MS = 60_000  # a pending alert or a leased retry is taken over after this long
 RETRY_TICK_S = 1.0
