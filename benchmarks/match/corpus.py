@@ -4,6 +4,13 @@
 Every language has real function words (most of any text), a few dozen real topic words and
 a few thousand generated words built from the language's syllables, drawn with a Zipf law,
 so documents share their common words and differ in their rarer ones like real news does.
+
+Watch terms come from the mid/low-frequency band of the same Zipf vocabulary (rank >= 100,
+log-uniform), never from function words. A watch whose positive side is a single word (``w``
+or ``w AND NOT x``) uses a rarer word (rank >= 2000), as real one-word watches name a person,
+an organisation or a specific topic: a single mid-frequency word would alone match a few
+percent of all articles. Conjunctions may use commoner words, as their parts narrow each
+other. ``run.py`` prints the resulting matches per document so the reader can judge.
 """
 
 from __future__ import annotations
@@ -221,7 +228,7 @@ def query(rng: random.Random, vocabs: dict[str, Vocab], entity_ids: list[str]) -
     if pick < 0.86:
         return f"title:{t()} AND {t()}"
     if pick < 0.92:
-        return f"{t()} AND NOT {t()}"
+        return f"{r()} AND NOT {t()}"  # a one-word watch with an exclusion
     if pick < 0.96:
         return f"lang:{rng.choice(LANGS)} AND {t()} {t()}"
     return f"site:example.com AND ({t()} OR {t()}) NEAR/3 {t()}"

@@ -9,7 +9,8 @@ vocabulary, as a running daemon's has), and docs/s of ``ReferenceMatcher`` over 
 sample of the same documents (it is slow), checking both return the same watches there.
 ``decide/s`` is the matcher deciding which watches match without building their evidence
 (hits, entities, snippet): the gap to ``docs/s`` is the cost of the evidence, which grows
-with the number of matches per document.
+with the number of matches per document (``matches/doc``; see ``corpus`` for how watches are
+drawn). Evidence is built eagerly, as the daemon uses every match's hits and snippet.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # the sibling module, importable once the path is set
 
 from newswatch.match import Watchlist, compile_watchlist
-from newswatch.match.docview import DocView
 from newswatch.match.reference import ReferenceMatcher
 
 
@@ -48,15 +48,6 @@ def warm_up(watchlist: Watchlist, vocabs: dict[str, corpus.Vocab], names: list[s
         watchlist.match(corpus.Document(" ".join(words), " ".join(w.upper() for w in words)))
 
 
-def decide(watchlist: Watchlist, doc: corpus.Document) -> list[str]:
-    """Which watches match, without building their evidence (hits, snippet)."""
-    view = DocView(doc)
-    watches = watchlist.watches
-    return [
-        watches[i].id for i in watchlist.prefilter.candidates(view) if watches[i].root.test(view)
-    ]
-
-
 def scenario(size: int, n_docs: int, baseline_docs: int) -> dict[str, float]:
     """Run one watchlist size; returns the figures."""
     rng = random.Random(size)
@@ -74,7 +65,7 @@ def scenario(size: int, n_docs: int, baseline_docs: int) -> dict[str, float]:
     fast_s = time.perf_counter() - start
     start = time.perf_counter()
     for d in docs:
-        decide(watchlist, d)
+        watchlist.decide(d)
     decide_s = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reference = ReferenceMatcher(watches, ents)

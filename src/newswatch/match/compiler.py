@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from newswatch.match import evaluate as ev
 from newswatch.match.countries import country_patterns
@@ -31,11 +31,17 @@ def entity_patterns(spec: EntitySpec) -> tuple[Pattern, ...]:
 
 
 class Compiler:
-    """Compiles nodes, sharing identical leaves (terms, entities, countries) between watches."""
+    """Compiles nodes, sharing identical sub-trees between watches (hash-consing).
+
+    Leaves (terms, entities, countries) are shared by what they match; an inner node by its
+    kind and the identity of its (already shared) children, so two watches with the same query
+    get the very same tree, evaluated once per document.
+    """
 
     def __init__(self, entities: Mapping[str, EntitySpec]) -> None:
         self.entities = entities
         self._leaves: dict[tuple[object, ...], ev.Term | ev.Leaf] = {}
+        self._nodes: dict[tuple[object, ...], ev.Evaluator] = {}
         self._entity_patterns: dict[str, tuple[Pattern, ...]] = {}
 
     def compile(self, node: Node) -> ev.Evaluator:
@@ -43,17 +49,33 @@ class Compiler:
         if isinstance(node, Text | EntityRef | CountryRef):
             return self.leaf(node)
         if isinstance(node, And):
-            return ev.AndNode(sorted((self.compile(c) for c in node.children), key=ev.rank))
+            children = sorted((self.compile(c) for c in node.children), key=ev.rank)
+            return self._shared(("and", *map(id, children)), lambda: ev.AndNode(children))
         if isinstance(node, Or):
-            return ev.OrNode(self.compile(c) for c in node.children)
+            options = [self.compile(c) for c in node.children]
+            return self._shared(("or", *map(id, options)), lambda: ev.OrNode(options))
         if isinstance(node, Not):
-            return ev.NotNode(self.compile(node.child))
+            child = self.compile(node.child)
+            return self._shared(("not", id(child)), lambda: ev.NotNode(child))
         if isinstance(node, Near):
-            left, right = self.compile(node.left), self.compile(node.right)
-            return ev.Near(_positional(left), _positional(right), node.distance, node.ordered)
+            left, right = (
+                _positional(self.compile(node.left)),
+                _positional(self.compile(node.right)),
+            )
+            key = ("near", id(left), id(right), node.distance, node.ordered)
+            return self._shared(key, lambda: ev.Near(left, right, node.distance, node.ordered))
         if isinstance(node, Site):
-            return ev.Filter(node.domain, ev.site_check)
-        return ev.Filter(node.code, ev.lang_check)
+            return self._shared(
+                ("site", node.domain), lambda: ev.Filter(node.domain, ev.site_check)
+            )
+        return self._shared(("lang", node.code), lambda: ev.Filter(node.code, ev.lang_check))
+
+    def _shared(self, key: tuple[object, ...], build: Callable[[], ev.Evaluator]) -> ev.Evaluator:
+        # Keys hold children's ids: safe, as every node built stays referenced by this table.
+        found = self._nodes.get(key)
+        if found is None:
+            found = self._nodes[key] = build()
+        return found
 
     def leaf(self, node: Text | EntityRef | CountryRef) -> ev.Term | ev.Leaf:
         """A shared evaluator for a text, entity or country leaf."""

@@ -43,7 +43,7 @@ class FieldView:
         self.tokens = normalize.tokens(text)
         self.tokset = set(self.tokens)
         self._cased: list[str] | None = None
-        self._spans: list[tuple[int, int]] | None = None
+        self._spans: normalize.TokenOffsets | None = None
         self._sorted: list[str] | None = None
         self._positions: dict[str, list[int]] = {}
         self._indexed = False
@@ -71,10 +71,10 @@ class FieldView:
         """False when the token at ``position`` starts with a lowercase letter in the text."""
         return not self.text[self.offsets()[position][0]].islower()
 
-    def offsets(self) -> list[tuple[int, int]]:
-        """Character offsets of each token in the original text."""
+    def offsets(self) -> normalize.TokenOffsets:
+        """Character offsets of each token in the original text, by token position."""
         if self._spans is None:
-            self._spans = normalize.token_spans(self.text, len(self.tokens))
+            self._spans = normalize.TokenOffsets(self.text)
         return self._spans
 
     def positions(self, word: str) -> list[int]:
@@ -146,9 +146,11 @@ class DocView:
         "evidence_memo",
         "hits",
         "language",
+        "leaf_words",
         "memo",
         "sets",
         "sites",
+        "tagged",
         "title",
     )
 
@@ -161,7 +163,10 @@ class DocView:
         self.language = (doc.language or "").lower()
         self.sites = site_suffixes(doc.site)
         self.memo: dict[object, bool] = {}  # shared nodes' results, for this document
+        self.tagged: dict[object, tuple[tuple[int, int, int], ...]] = {}  # evidence spans
         self.hits: dict[tuple[int, int, int], Hit] = {}
+        # Filled in by the prefilter: leaf -> its words that occur (None: not computed).
+        self.leaf_words: dict[object, set[str]] | None = None
         self.evidence_memo: dict[tuple[int, ...], tuple[tuple[Hit, ...], Snippet]] = {}
 
     def field(self, which: int) -> FieldView:

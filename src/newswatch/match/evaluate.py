@@ -1,27 +1,49 @@
 """Compiled queries: a tree of small evaluator objects over a ``DocView``.
 
 Every node answers ``test(doc)``; positional nodes (text, entity, country, NEAR and OR-groups
-of them) also give their token ``spans`` in one field; ``collect`` gathers the evidence of a
-matching node: (field bit, start, end) token spans and the entities whose aliases hit.
+of them) also give their token ``spans`` in one field, memoized per document (leaves and
+sub-trees are shared between watches by the compiler); ``collect`` gathers the evidence of a
+matching node: groups of (field bit, start, end) token spans and the entities whose aliases hit.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from newswatch.match.docview import DocView, FieldView, Span, occurrences, present
-from newswatch.match.query import BODY, BOTH, TITLE, Pattern
+from newswatch.match.query import BODY, TITLE, Pattern
 
 FIELD_BITS = (TITLE, BODY)
+Tagged = tuple[tuple[int, int, int], ...]  # (field bit, start, end), title first, ascending
+_NONE: frozenset[str] = frozenset()
 
 
-@dataclass
 class Evidence:
-    """What a matching query found: token spans per field and the entities that hit."""
+    """What a matching query found: span groups (one per contributing node) and entities."""
 
-    spans: list[tuple[int, int, int]] = field(default_factory=list)
-    entities: list[str] = field(default_factory=list)
+    __slots__ = ("entities", "groups")
+
+    def __init__(self) -> None:
+        self.groups: list[Tagged] = []
+        self.entities: list[str] = []
+
+
+def tagged(node: Positional, doc: DocView) -> Tagged:
+    """The node's spans in both fields, deduplicated (memoized per document)."""
+    found = doc.tagged.get(node)
+    if found is None:
+        spans = [(w, s, e) for w in FIELD_BITS for s, e in node.spans(doc, w)]
+        found = doc.tagged[node] = tuple(sorted(set(spans)))
+    return found
+
+
+def _memo_spans(node: Positional, doc: DocView, which: int) -> list[Span]:
+    view = doc.field(which)
+    found = view.spans_memo.get(node)
+    if found is None:
+        found = view.spans_memo[node] = node.field_spans(doc, view, which)
+    return found
 
 
 class Term:
@@ -35,17 +57,18 @@ class Term:
         self.fields = fields
 
     def test(self, doc: DocView) -> bool:
-        if self.fields == BOTH:
-            return self.word in doc.alltok
-        return self.word in doc.field(self.fields).tokset
+        return self.word in doc.sets[self.fields]
 
     def spans(self, doc: DocView, which: int) -> list[Span]:
         if not self.fields & which:
             return []
-        return [(p, p + 1) for p in doc.field(which).positions(self.word)]
+        return _memo_spans(self, doc, which)
+
+    def field_spans(self, doc: DocView, view: FieldView, which: int) -> list[Span]:
+        return [(p, p + 1) for p in view.positions(self.word)]
 
     def collect(self, doc: DocView, out: Evidence) -> None:
-        _collect_spans(self, doc, out)
+        out.groups.append(tagged(self, doc))
 
 
 class Leaf:
@@ -82,31 +105,56 @@ class Leaf:
 
     def _test(self, doc: DocView) -> bool:
         fields = self.fields
-        if self.singles:
-            tokset = doc.alltok if fields == BOTH else doc.field(fields).tokset
-            if not self.singles.isdisjoint(tokset):
+        found = self._found(doc)
+        if found:
+            if not self.singles.isdisjoint(found) and not self.singles.isdisjoint(doc.sets[fields]):
                 return True
-        return any(fields & which and self._in_field(doc.field(which)) for which in FIELD_BITS)
-
-    def _in_field(self, view: FieldView) -> bool:
-        for word in self.words & view.tokset:
-            for pattern in self.triggers[word]:
-                if present(pattern, view):
+            for which in FIELD_BITS:
+                if fields & which and self._in_field(doc.field(which), found):
                     return True
-        return any(present(p, view) for p in self.prefixed)
+        for which in FIELD_BITS:
+            if fields & which and any(present(p, doc.field(which)) for p in self.prefixed):
+                return True
+        return False
+
+    def _found(self, doc: DocView) -> set[str] | frozenset[str]:
+        """This leaf's words (singles and triggers) that occur in the document."""
+        if doc.leaf_words is not None:
+            return doc.leaf_words.get(self, _NONE)
+        return (self.singles | self.words) & doc.alltok
+
+    def _in_field(self, view: FieldView, found: set[str] | frozenset[str]) -> bool:
+        tokset, triggers = view.tokset, self.triggers
+        for word in found:
+            if word in tokset and word in triggers:
+                for pattern in triggers[word]:
+                    if present(pattern, view):
+                        return True
+        return False
 
     def spans(self, doc: DocView, which: int) -> list[Span]:
         if not self.fields & which:
             return []
-        view = doc.field(which)
-        out = [(p, p + 1) for w in self.singles & view.tokset for p in view.positions(w)]
-        for pattern in self.patterns:
-            out.extend(occurrences(pattern, view))
+        return _memo_spans(self, doc, which)
+
+    def field_spans(self, doc: DocView, view: FieldView, which: int) -> list[Span]:
+        # Only the patterns whose trigger word (or wildcard prefix) occurs can occur.
+        found = self._found(doc).intersection(view.tokset)
+        out = [(p, p + 1) for w in self.singles.intersection(found) for p in view.positions(w)]
+        for word in self.words.intersection(found):
+            for pattern in self.triggers[word]:
+                out.extend(occurrences(pattern, view))
+        for pattern in self.prefixed:
+            if view.has_prefix(pattern.folded[0]):
+                out.extend(occurrences(pattern, view))
         return sorted(out)
 
     def collect(self, doc: DocView, out: Evidence) -> None:
-        if _collect_spans(self, doc, out) and self.entity is not None:
-            out.entities.append(self.entity)
+        found = tagged(self, doc)
+        if found:
+            out.groups.append(found)
+            if self.entity is not None:
+                out.entities.append(self.entity)
 
 
 def is_plain(pattern: Pattern) -> bool:
@@ -114,15 +162,6 @@ def is_plain(pattern: Pattern) -> bool:
     return len(pattern.words) == 1 and not (
         pattern.prefix or pattern.case_sensitive or pattern.capitalized
     )
-
-
-def _collect_spans(node: Positional, doc: DocView, out: Evidence) -> bool:
-    found = False
-    for which in FIELD_BITS:
-        for start, end in node.spans(doc, which):
-            out.spans.append((which, start, end))
-            found = True
-    return found
 
 
 class Near:
@@ -134,29 +173,48 @@ class Near:
         self.left, self.right = left, right
         self.distance, self.ordered = distance, ordered
 
-    def pairs(self, doc: DocView, which: int) -> Iterable[tuple[Span, Span]]:
+    def pairs(self, doc: DocView, which: int) -> list[tuple[Span, Span]]:
+        """Every (left, right) pair of spans close enough, in one field."""
         lefts = self.left.spans(doc, which)
         rights = self.right.spans(doc, which) if lefts else []
-        n = self.distance
-        for ls, le in lefts:
-            for rs, re in rights:
-                if (le <= rs and rs - le <= n) or (not self.ordered and re <= ls and ls - re <= n):
-                    yield (ls, le), (rs, re)
+        if not rights:
+            return []
+        n, ordered = self.distance, self.ordered
+        starts = [s for s, _ in rights]  # spans are sorted by start
+        reach = n + max(e - s for s, e in rights)  # a right span ending n before ls starts here
+        out = []
+        for left in lefts:
+            ls, le = left
+            lo = bisect_left(starts, le if ordered else ls - reach)
+            for right in rights[lo : bisect_right(starts, le + n)]:
+                rs, re = right
+                if (le <= rs and rs - le <= n) or (not ordered and re <= ls and ls - re <= n):
+                    out.append((left, right))
+        return out
 
     def test(self, doc: DocView) -> bool:
-        if not (self.left.test(doc) and self.right.test(doc)):
-            return False
-        return any(next(iter(self.pairs(doc, w)), None) for w in FIELD_BITS)
+        found = doc.memo.get(self)
+        if found is None:
+            found = doc.memo[self] = (
+                self.left.test(doc)
+                and self.right.test(doc)
+                and any(self.pairs(doc, w) for w in FIELD_BITS)
+            )
+        return found
 
     def spans(self, doc: DocView, which: int) -> list[Span]:
+        return _memo_spans(self, doc, which)
+
+    def field_spans(self, doc: DocView, view: FieldView, which: int) -> list[Span]:
         found = {(min(a[0], b[0]), max(a[1], b[1])) for a, b in self.pairs(doc, which)}
         return sorted(found)
 
     def collect(self, doc: DocView, out: Evidence) -> None:
-        for which in FIELD_BITS:
-            for left, right in self.pairs(doc, which):
-                out.spans.append((which, *left))
-                out.spans.append((which, *right))
+        found = doc.tagged.get((self, FIELD_BITS))
+        if found is None:
+            spans = {(w, *span) for w in FIELD_BITS for pair in self.pairs(doc, w) for span in pair}
+            found = doc.tagged[self, FIELD_BITS] = tuple(sorted(spans))
+        out.groups.append(found)
 
 
 class AndNode:
@@ -193,6 +251,9 @@ class OrNode:
         return False
 
     def spans(self, doc: DocView, which: int) -> list[Span]:
+        return _memo_spans(self, doc, which)
+
+    def field_spans(self, doc: DocView, view: FieldView, which: int) -> list[Span]:
         out: list[Span] = []
         for child in self.children:
             out.extend(child.spans(doc, which))  # type: ignore[union-attr]  # parser checked

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
-from itertools import accumulate, chain, compress, pairwise
-from operator import add
+from itertools import accumulate, chain, pairwise
 
 _NO_SPACE = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
@@ -147,15 +147,19 @@ _FOLDED = _ChunkCache(casefold=True)
 _CASED = _ChunkCache(casefold=False)
 
 
+def _translate(text: str, table: bytes) -> str:
+    """``text`` with ASCII separators as spaces (and letters cased by ``table``), same length."""
+    if text.isascii():
+        return text.encode("ascii").translate(table).decode("ascii")
+    return text.encode("utf-8").translate(table).decode("utf-8")
+
+
 def _tokenize(text: str, table: bytes, cache: _ChunkCache) -> list[str]:
     # ASCII separators and case are handled by one C-level byte translation; only the chunks
     # left (words, or words glued by non-ASCII punctuation) go through the cache.
-    if text.isascii():
-        chunks = text.encode("ascii").translate(table).decode("ascii").split()
-        if cache.casefold:
-            return chunks
-    else:
-        chunks = text.encode("utf-8").translate(table).decode("utf-8").split()
+    chunks = _translate(text, table).split()
+    if cache.casefold and text.isascii():
+        return chunks
     get: Callable[[str], tuple[str, ...]] = cache.__getitem__
     return list(chain.from_iterable(map(get, chunks)))
 
@@ -195,28 +199,45 @@ class _SpanCache(dict[str, tuple[tuple[int, int], ...]]):
 _CHUNK_SPANS = _SpanCache()
 
 
+class TokenOffsets:
+    """The (start, end) offsets in a text of its token at a position, found on demand.
+
+    ``token_spans`` lists every token's offsets with one regex match each; a match needs only
+    a few. The byte translation of ``tokens`` turns every ASCII separator into one space, so
+    each chunk between spaces starts at the running sum of the lengths before it; a cache gives
+    the offsets of a chunk's tokens inside it; a token is found by bisecting running counts.
+    """
+
+    __slots__ = ("_counts", "_inside", "_starts")
+
+    def __init__(self, text: str) -> None:
+        parts = _translate(text, _LOWER_TABLE).split(" ")
+        self._inside = list(map(_CHUNK_SPANS.__getitem__, parts))
+        self._counts = list(accumulate(map(len, self._inside), initial=0))
+        self._starts = list(accumulate(map(len, parts), initial=0))
+
+    def __getitem__(self, position: int) -> tuple[int, int]:
+        i = bisect_right(self._counts, position) - 1  # the chunk holding the token
+        base = self._starts[i] + i  # the lengths before it, plus one space after each
+        start, end = self._inside[i][position - self._counts[i]]
+        return base + start, base + end
+
+
 def token_spans(text: str, count: int | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets in ``text`` of each token, parallel to ``tokens(text)``.
 
-    The same byte translation as ``tokens`` turns every ASCII separator into one space, so the
-    chunks' offsets are running sums of their lengths; an ASCII chunk is one token, the others
-    go through a cache of their tokens' offsets. ``count`` is accepted for compatibility.
+    ``count``: the number of tokens, when known (saves tokenizing again).
     """
-    if text.isascii():
-        chunked = text.encode("ascii").translate(_LOWER_TABLE).decode("ascii")
-    else:
-        chunked = text.encode("utf-8").translate(_LOWER_TABLE).decode("utf-8")
-    parts = chunked.split(" ")
-    lengths = list(map(len, parts))
-    starts = list(accumulate(map((1).__add__, lengths), initial=0))
-    if chunked.isascii():
-        return list(compress(zip(starts, map(add, starts, lengths)), lengths))
-    spans: list[tuple[int, int]] = []
-    for part, start, size in zip(parts, starts, lengths):
-        if not size:
-            continue
-        if part.isascii():
-            spans.append((start, start + size))
+    spans = list(map(re.Match.span, _RUN_RE.finditer(text)))
+    if count is None:
+        count = len(tokens(text))
+    if len(spans) == count:
+        return spans
+    spans = []
+    for m in _RUN_RE.finditer(text):
+        start, end = m.span()
+        if end - start > 1 and is_no_space(text[start]):
+            spans.extend((i, i + 2) for i in range(start, end - 1))
         else:
-            spans.extend([(start + a, start + b) for a, b in _CHUNK_SPANS[text[start : start + size]]])
+            spans.extend([(start, end)] * len(_run_tokens(m.group(), casefold=True)))
     return spans

@@ -11,15 +11,17 @@ of how often a key occurs: short and common words are frequent, long words rare.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import ahocorasick
 
 from newswatch.match import evaluate as ev
 from newswatch.match.docview import DocView
+from newswatch.match.model import Document
 from newswatch.match.normalize import is_no_space
-from newswatch.match.query import Pattern
+from newswatch.match.query import BOTH, Pattern
 
 PREFIX, SITE, LANG = "\x01", "\x02", "\x03"
 Keys = tuple[frozenset[str], float] | None
@@ -96,34 +98,106 @@ def _union(options: list[Keys]) -> Keys:
     return frozenset().union(*(k[0] for k in known)), sum(k[1] for k in known)
 
 
-def _automaton(prefixes: list[str]) -> ahocorasick.Automaton | None:
+def required(node: ev.Evaluator) -> frozenset[str]:
+    """Words that every document matching ``node`` contains (in some field)."""
+    if isinstance(node, ev.Term):
+        return frozenset((node.word,))
+    if isinstance(node, ev.Leaf):
+        if node.singles or len(node.patterns) != 1:
+            return frozenset()
+        pattern = node.patterns[0]
+        return frozenset(pattern.folded[:-1] if pattern.prefix else pattern.folded)
+    if isinstance(node, ev.Near):
+        return required(node.left) | required(node.right)
+    if isinstance(node, ev.AndNode):
+        return frozenset().union(*map(required, node.children))
+    if isinstance(node, ev.OrNode):
+        return frozenset.intersection(*map(required, node.children))
+    return frozenset()
+
+
+def decided_by_words(node: ev.Evaluator) -> bool:
+    """True when ``node`` is true exactly when its ``required`` words all occur."""
+    if isinstance(node, ev.AndNode):
+        return all(map(decided_by_words, node.children))
+    return isinstance(node, ev.Term) and node.fields == BOTH
+
+
+def _automaton(prefixes: Iterable[str]) -> ahocorasick.Automaton | None:
     """Finds " prefix" in the space-joined words of a document, i.e. words with a prefix."""
-    if not prefixes:
-        return None
     automaton = ahocorasick.Automaton()
     for prefix in prefixes:
-        automaton.add_word(" " + prefix, PREFIX + prefix)
+        automaton.add_word(" " + prefix, prefix)
+    if not len(automaton):
+        return None
     automaton.make_automaton()
     return automaton
 
 
+def leaves(node: ev.Evaluator) -> Iterator[ev.Leaf]:
+    """Every ``Leaf`` of a compiled tree (NOT branches included)."""
+    if isinstance(node, ev.Leaf):
+        yield node
+    elif isinstance(node, ev.Near):
+        yield from chain(leaves(node.left), leaves(node.right))
+    elif isinstance(node, ev.NotNode):
+        yield from leaves(node.child)
+    elif isinstance(node, ev.AndNode | ev.OrNode):
+        yield from chain.from_iterable(map(leaves, node.children))
+
+
 class Prefilter:
-    """Maps a document to the (sorted) indexes of the watches that might match it."""
+    """Maps a document to the (sorted) indexes of the watches that might match it.
+
+    ``required[i]``: the words watch ``i`` needs, a cheap check before evaluating it;
+    ``decided[i]``: that check alone decides it (a conjunction of plain words).
+    """
 
     def __init__(self, roots: Sequence[ev.Evaluator]) -> None:
         index: dict[str, list[int]] = defaultdict(list)
         self.always: list[int] = []
-        leaves: dict[ev.Leaf, Keys] = {}
+        leaf_keys: dict[ev.Leaf, Keys] = {}
+        all_leaves: dict[ev.Leaf, None] = {}
         for i, root in enumerate(roots):
-            found = keys(root, leaves)
+            all_leaves.update(dict.fromkeys(leaves(root)))
+            found = keys(root, leaf_keys)
             if found is None:
                 self.always.append(i)
             else:
                 for key in found[0]:
                     index[key].append(i)
-        self.index = dict(index)
+        self.index = {key: tuple(found) for key, found in index.items()}
+        self.required = tuple(map(required, roots))
+        self.decided = frozenset(i for i, root in enumerate(roots) if decided_by_words(root))
         self.words = frozenset(k for k in index if k[0] not in (PREFIX, SITE, LANG))
-        self.prefixes = _automaton([k[1:] for k in index if k[0] == PREFIX])
+        prefixes = {p.folded[-1] for leaf in all_leaves for p in leaf.patterns if p.prefix}
+        self.known = frozenset(prefixes)
+        self.prefixes = _automaton(sorted(prefixes))
+        by_word: dict[str, list[ev.Leaf]] = defaultdict(list)
+        for leaf in all_leaves:
+            for word in leaf.singles | leaf.words:
+                by_word[word].append(leaf)
+        self.leaf_words = {word: tuple(found) for word, found in by_word.items()}
+
+    def view(self, doc: Document) -> DocView:
+        """The document prepared for matching, with the wildcard prefixes of each field."""
+        view = DocView(doc)
+        # Which words of each leaf occur: one scan of the document's words for all leaves.
+        found: dict[object, set[str]] = {}
+        for word in view.alltok.intersection(self.leaf_words):
+            for leaf in self.leaf_words[word]:
+                if leaf in found:
+                    found[leaf].add(word)
+                else:
+                    found[leaf] = {word}
+        view.leaf_words = found
+        if self.prefixes is not None:
+            for field in (view.title, view.body):
+                field.prefix_known = self.known
+                if field.tokset:
+                    joined = " " + " ".join(field.tokset)
+                    field.prefixes = {found for _, found in self.prefixes.iter(joined)}
+        return view
 
     def candidates(self, doc: DocView) -> list[int]:
         """Indexes of the watches worth evaluating on ``doc``, ascending."""
@@ -131,10 +205,8 @@ class Prefilter:
         found = set(self.always)
         for word in doc.alltok & self.words:
             found.update(index[word])
-        if self.prefixes is not None:
-            # Wildcard prefixes: one Aho-Corasick pass over the document's distinct words.
-            for key in {key for _, key in self.prefixes.iter(" " + " ".join(doc.alltok))}:
-                found.update(index[key])
+        for prefix in doc.title.prefixes | doc.body.prefixes:
+            found.update(index.get(PREFIX + prefix, ()))
         for key in [SITE + s for s in doc.sites] + [LANG + doc.language]:
             found.update(index.get(key, ()))
         return sorted(found)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 
 from newswatch.match.compiler import Compiler
 from newswatch.match.docview import DocView
-from newswatch.match.evaluate import Evaluator, Evidence
-from newswatch.match.model import Document, EntitySpec, Field, Hit, Match, WatchSpec
+from newswatch.match.evaluate import Evaluator
+from newswatch.match.evidence import evidence
+from newswatch.match.model import Document, EntitySpec, Match, WatchSpec
 from newswatch.match.parser import parse_query
 from newswatch.match.prefilter import Prefilter
-from newswatch.match.query import TITLE, Query
-from newswatch.match.snippet import make_snippet
-
-MAX_HITS = 100  # per match; the first ones in reading order (title, then body)
+from newswatch.match.query import Query
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +27,24 @@ class CompiledWatch:
 
 
 class Watchlist:
-    """Every watch of a config, compiled once; ``match`` is pure and thread-compatible."""
+    """Every watch of a config, compiled once; ``match`` is pure and thread-compatible.
+
+    Watches whose queries compiled to the same tree (the compiler shares identical sub-trees)
+    are evaluated once per document, and get the same evidence.
+    """
 
     def __init__(self, watches: Sequence[CompiledWatch]) -> None:
         self.watches = tuple(watches)
-        self.prefilter = Prefilter([w.root for w in self.watches])
+        groups: dict[int, list[int]] = {}
+        roots: list[Evaluator] = []
+        for i, watch in enumerate(self.watches):
+            if id(watch.root) not in groups:
+                groups[id(watch.root)] = []
+                roots.append(watch.root)
+            groups[id(watch.root)].append(i)
+        self.roots = tuple(roots)
+        self.members = tuple(tuple(groups[id(root)]) for root in roots)
+        self.prefilter = Prefilter(self.roots)
 
     def __len__(self) -> int:
         return len(self.watches)
@@ -41,12 +54,28 @@ class Watchlist:
 
     def match(self, doc: Document) -> list[Match]:
         """Every watch that matches ``doc``, in watchlist order, with its evidence."""
-        view = DocView(doc)
-        watches = self.watches
+        view = self.prefilter.view(doc)
+        watches, members = self.watches, self.members
+        found: list[tuple[int, Match]] = []
+        for k in self._matching_roots(view):
+            hits, entities, snippet = evidence(self.roots[k], doc, view)
+            found.extend((i, Match(watches[i].id, hits, entities, snippet)) for i in members[k])
+        found.sort(key=itemgetter(0))
+        return [m for _, m in found]
+
+    def decide(self, doc: Document) -> list[str]:
+        """The ids of the watches that match ``doc``, in watchlist order, without evidence."""
+        view = self.prefilter.view(doc)
+        found = sorted(chain.from_iterable(self.members[k] for k in self._matching_roots(view)))
+        return [self.watches[i].id for i in found]
+
+    def _matching_roots(self, view: DocView) -> list[int]:
+        roots, words = self.roots, view.alltok
+        required, decided = self.prefilter.required, self.prefilter.decided
         return [
-            build_match(watches[i], doc, view)
-            for i in self.prefilter.candidates(view)
-            if watches[i].root.test(view)
+            k
+            for k in self.prefilter.candidates(view)
+            if required[k] <= words and (k in decided or roots[k].test(view))
         ]
 
 
@@ -60,29 +89,3 @@ def compile_watchlist(
         query = parse_query(spec.id, spec.query, entities)
         compiled.append(CompiledWatch(spec.id, query, compiler.compile(query.root)))
     return Watchlist(compiled)
-
-
-def build_match(watch: CompiledWatch, doc: Document, view: DocView) -> Match:
-    """The Match of a watch known to match: hits, entities and snippet."""
-    evidence = Evidence()
-    watch.root.collect(view, evidence)
-    hits = _hits(evidence, view)
-    body_hits = [h for h in hits if h.field == "body"]
-    title_hits = [h for h in hits if h.field == "title"]
-    if body_hits or not (title_hits or not doc.body.strip()):
-        snippet = make_snippet(doc.body, body_hits)
-    else:
-        snippet = make_snippet(doc.title, title_hits)
-    entities = tuple(dict.fromkeys(evidence.entities))
-    return Match(watch.id, hits, entities, snippet)
-
-
-def _hits(evidence: Evidence, view: DocView) -> tuple[Hit, ...]:
-    hits: dict[Hit, None] = {}
-    for which, start, end in sorted(set(evidence.spans))[:MAX_HITS]:  # TITLE < BODY
-        field = view.field(which)
-        offsets = field.offsets()
-        first, last = offsets[start][0], offsets[end - 1][1]
-        name: Field = "title" if which == TITLE else "body"
-        hits[Hit(name, field.text[first:last], first, last)] = None
-    return tuple(hits)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.match.normalize import cased_tokens, regex_tokens, token_spans, tokens
+from newswatch.match.normalize import (
+    TokenOffsets,
+    cased_tokens,
+    regex_tokens,
+    token_spans,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +78,18 @@ def test_spans_point_at_original_text() -> None:
     ]
     cjk = "和平:乌克兰"
     assert [cjk[s:e] for s, e in token_spans(cjk)] == ["和平", "乌克", "克兰"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Élysée, l’Ukraine — «paix»! 乌克兰和平 x_y ½ ﬁ",
+        "plain  ascii,\ttext.\n",
+        "Зеленському: мир\u00a0пʼять",
+        "乌克兰½和平",  # bigrams and an NFKC split in one chunk
+        "  ",
+    ],
+)
+def test_token_offsets_on_demand_equal_token_spans(text: str) -> None:
+    offsets = TokenOffsets(text)
+    assert [offsets[i] for i in range(len(tokens(text)))] == token_spans(text)

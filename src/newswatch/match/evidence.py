@@ -1,0 +1,50 @@
+"""The evidence of a match: hits into the original text, entities and a snippet.
+
+A query collects one group of spans per node that made it true (``evaluate.Evidence``). The
+groups are memoized per document, so watches that matched through the same shared nodes (the
+same term, entity or sub-query) get the same hits and snippet, built once per document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+
+from newswatch.match.docview import DocView
+from newswatch.match.evaluate import Evaluator, Evidence, Tagged
+from newswatch.match.model import Document, Hit, Snippet
+from newswatch.match.snippet import make_snippet
+
+MAX_HITS = 100  # per match; the first ones in reading order (title, then body)
+
+
+def evidence(
+    root: Evaluator, doc: Document, view: DocView
+) -> tuple[tuple[Hit, ...], tuple[str, ...], Snippet]:
+    """Hits, entities and snippet of a query known to match ``doc``."""
+    found = Evidence()
+    root.collect(view, found)
+    groups = found.groups
+    key = tuple(map(id, groups))  # the groups live in the view's memo as long as the view
+    shared = view.evidence_memo.get(key)
+    if shared is None:
+        shared = view.evidence_memo[key] = _hits_and_snippet(groups, doc, view)
+    entities = tuple(dict.fromkeys(found.entities)) if found.entities else ()
+    return shared[0], entities, shared[1]
+
+
+def _hits_and_snippet(
+    groups: list[Tagged], doc: Document, view: DocView
+) -> tuple[tuple[Hit, ...], Snippet]:
+    spans: Sequence[tuple[int, int, int]]
+    if len(groups) == 1:
+        spans = groups[0][:MAX_HITS]  # already sorted and distinct
+    else:
+        spans = sorted(set(chain.from_iterable(groups)))[:MAX_HITS]  # TITLE < BODY
+    hit = view.hit
+    hits = tuple(dict.fromkeys([hit(*span) for span in spans]))
+    body_hits = [h for h in hits if h.field == "body"]
+    title_hits = [h for h in hits if h.field == "title"]
+    if body_hits or not (title_hits or not doc.body.strip()):
+        return hits, make_snippet(doc.body, body_hits)
+    return hits, make_snippet(doc.title, title_hits)
