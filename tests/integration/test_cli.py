@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from newswatch.cli import main
+from newswatch.config import load_config
+from newswatch.daemon.runner import run_once
 from tests.support.http import Route, Server
-from tests.support.site import FIXTURES
+from tests.support.site import FIXTURES, serve_site
 
 SEED_PAGE = FIXTURES / "seed.html"
 
@@ -98,3 +102,32 @@ def test_test_command_fetches_a_url_and_marks_hits(tmp_path: Path, http_server: 
     assert "✔ zelenskyy" in result.output and "✔ peace" in result.output
     assert "»Volodymyr Zelenskyy«" in result.output
     assert "football" not in result.output
+
+
+async def test_status_shows_streams_feed_health_and_latest_alerts(
+    tmp_path: Path, redis_url_clean: str, make_http_server: Callable[[], Server]
+) -> None:
+    site, receiver = make_http_server(), make_http_server()
+    receiver.route("/hook", Route(body=b"ok"))
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        f'redis: {{url: "{redis_url_clean}"}}\npolling: {{host_delay: 0s}}\n'
+        f'feeds: [{{url: "{serve_site(site)["feed"]}"}}, {{url: "{site.url}/missing.xml"}}]\n'
+        + EXPLAIN_CONFIG
+        + f'notifiers: {{hook: {{type: webhook, url: "{receiver.url}/hook"}}}}\n'
+    )
+    await run_once(load_config(config))
+
+    result = await asyncio.to_thread(
+        CliRunner().invoke, main, ["status", "--config", str(config), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.output)
+    streams = {s["name"]: s for s in status["streams"]}
+    assert streams["entries"]["length"] == 3 and streams["entries"]["lag"] == 0
+    assert streams["alerts"]["length"] == 2 and streams["alerts"]["pending"] == 0
+    # The site's newest entry is from January 2026: far quieter than its usual gap, so silent.
+    assert status["feeds"] == {"silent": 1, "failing": 1}
+    assert {a["watch"] for a in status["latest_alerts"]} == {"peace", "zelenskyy"}
+    text = await asyncio.to_thread(CliRunner().invoke, main, ["status", "--config", str(config)])
+    assert "latest alerts:" in text.output and "[zelenskyy]" in text.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,25 +29,21 @@ async def gather(settings: Settings, latest: int = LATEST) -> dict[str, Any]:
     """Everything ``status`` shows, as plain data."""
     async with open_redis(settings.config.redis.url, settings.data_dir) as redis:
         streams = [info.__dict__ for info in await stream_info(redis)]
-        health = Counter([await _feed_status(redis, feed.id) for feed in settings.feeds])
+        now = time.time()
+        states = [await load_state(redis, feed.id) for feed in settings.feeds]
+        health = Counter(state.status(now) for state in states)
         alerts = await _latest_alerts(redis, latest)
     return {"streams": streams, "feeds": dict(health), "latest_alerts": alerts}
-
-
-async def _feed_status(redis: Redis, feed_id: str) -> str:
-    state = await load_state(redis, feed_id)
-    if not state.last_attempt:
-        return "new"
-    return "failing" if state.failures else "ok"
 
 
 async def _latest_alerts(redis: Redis, count: int) -> list[dict[str, Any]]:
     entries = await guard(redis.xrevrange(ALERTS_STREAM, count=count)) or []
     alerts = []
     for _id, fields in entries:
-        if not fields:
+        message = json.loads(fields["data"]) if fields else {}
+        if "payload" not in message:  # a digest, or an entry trimmed while pending
             continue
-        payload = json.loads(fields["data"])["payload"]
+        payload = message["payload"]
         article = payload["article"]
         alerts.append(
             {"detected_at": payload["detected_at"], "watch": payload["watch"],
