@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CONFIG ?= config/newswatch.yaml
 STAMP  := $(VENV)/.installed
 
-.PHONY: run once test lint format check bench clean
+.PHONY: run once test lint format check bench bench-match bench-poll bench-deliver soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,19 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-bench: $(STAMP)        ## the matcher benchmark (see benchmarks/)
+bench: bench-match bench-poll bench-deliver   ## every benchmark but the hour-long soak
+
+bench-match: $(STAMP)  ## matcher docs/s at 10,000 and 100,000 watches vs evaluate-every-watch
 	$(BIN)/python benchmarks/match/run.py
+
+bench-poll: $(STAMP)   ## 10,000 feeds on a local nginx: cold and warm polls vs naive feedparser
+	$(BIN)/python benchmarks/poll/run.py
+
+bench-deliver: $(STAMP)  ## alerts/s and latency to a local webhook, one and two notifiers
+	$(BIN)/python benchmarks/deliver/run.py
+
+soak: $(STAMP)         ## 1,000 local feeds for an hour: RSS and Redis memory at start and end
+	$(BIN)/python benchmarks/soak/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
