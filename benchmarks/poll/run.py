@@ -49,10 +49,11 @@ import redis.asyncio as aioredis
 
 from newswatch.config.load import Feed, feed_id
 from newswatch.constants import DUE_SET
-from newswatch.daemon.poller import Poller, PollPolicy
+from newswatch.daemon.poller import Poller
 from newswatch.daemon.stats import Stats
 from newswatch.feeds.parse import parse_feed
 from newswatch.fetch import Fetcher, FetchLimits
+from newswatch.schedule.outcome import PollPolicy
 from newswatch.schedule.store import Schedule
 
 REDIS_ENV = "NEWSWATCH_BENCH_REDIS_URL"

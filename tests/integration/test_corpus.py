@@ -33,12 +33,13 @@ import redis.asyncio as aioredis
 
 from newswatch.config.load import Feed, feed_id
 from newswatch.constants import ENTRIES_STREAM
-from newswatch.daemon.poller import Poller, PollPolicy
+from newswatch.daemon.poller import Poller
 from newswatch.daemon.stats import Stats
 from newswatch.errors import FeedParseError
 from newswatch.feeds.parse import parse_feed
 from newswatch.feeds.state import load_states
 from newswatch.fetch import Fetcher, FetchLimits, canonical_url
+from newswatch.schedule.outcome import PollPolicy
 from newswatch.schedule.store import Schedule
 from tests.support.http import Route, Server
 

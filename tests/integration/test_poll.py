@@ -15,10 +15,11 @@ import redis.asyncio as aioredis
 
 from newswatch.config.load import Feed, feed_id
 from newswatch.constants import DUE_SET, ENTRIES_STREAM
-from newswatch.daemon.poller import Poller, PollPolicy
+from newswatch.daemon.poller import Poller
 from newswatch.daemon.stats import Stats
 from newswatch.feeds.state import FeedState, load_state
 from newswatch.fetch import Fetcher, FetchLimits
+from newswatch.schedule.outcome import PollPolicy
 from newswatch.schedule.store import Schedule
 from tests.support.http import Route, Server
 from tests.support.site import rss

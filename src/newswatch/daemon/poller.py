@@ -16,13 +16,12 @@ import logging
 import random
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from redis.asyncio import Redis
 
 from newswatch.config import Feed
-from newswatch.constants import MOVED_RETRY_FAILURES, PARSE_INLINE_MAX_BYTES
 from newswatch.errors import FeedParseError, HTTPStatusError, QueueError, SourceError
 from newswatch.feeds.discover import discover_feeds, looks_like_html
 from newswatch.feeds.items import FeedItem, ParsedFeed
@@ -32,32 +31,12 @@ from newswatch.feeds.state import FeedState, decode_state, encode_state, load_st
 from newswatch.fetch import Fetcher, Validators
 from newswatch.fetch.client import Response
 from newswatch.fetch.guard import trusted_link
-from newswatch.fetch.hints import cache_hint_s
 from newswatch.observe import metrics
-from newswatch.schedule import timing
+from newswatch.schedule import outcome
+from newswatch.schedule.outcome import Fetched, PollPolicy
 from newswatch.schedule.store import Schedule
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class PollPolicy:
-    """The bounds of the adaptive schedule and when to parse off the event loop."""
-
-    min_interval_s: float = 60.0
-    max_interval_s: float = 6 * 3600.0
-    parse_inline_max_bytes: int = PARSE_INLINE_MAX_BYTES
-
-
-@dataclass(frozen=True)
-class _Fetched:
-    """A successful fetch of a feed, parsed unless its body was unchanged."""
-
-    response: Response
-    parsed: ParsedFeed | None
-    body_hash: str
-    fetch_url: str
-    fetch_via: str
 
 
 def entry_payload(feed: Feed, item: FeedItem) -> dict[str, Any]:
@@ -200,8 +179,20 @@ class Poller:
             state = self._failed(feed, state, now, f"internal error: {type(exc).__name__}", None)
         await self.schedule.release(fid, int(state.next_poll * 1000), encode_state(state))
 
+    def _failed(
+        self, feed: Feed, state: FeedState, now: float, message: str, exc: SourceError | None
+    ) -> FeedState:
+        self.stats.feeds_failed += 1
+        self.stats.feed_errors[feed.url] = message
+        metrics.FEED_POLLS.labels("failed").inc()
+        metrics.FEED_FAILURES.labels(metrics.failure_reason(exc) if exc else "internal").inc()
+        log.warning("feed %s (%s): %s [failure %d]", feed.name, feed.url, message,
+                    state.failures + 1, extra={"feed": feed.id})  # fmt: skip
+        retry = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+        return outcome.failed(state, now, message, retry, feed.interval, self._rng)
+
     async def _poll_feed(self, feed: Feed, state: FeedState, now: float) -> FeedState:
-        state = self._rebased(feed, state)
+        state = outcome.rebased(state, feed.interval)
         fetched = await self._fetch(feed, state)
         published = 0
         if fetched.parsed is not None:
@@ -213,25 +204,21 @@ class Poller:
         metrics.FEED_POLLS.labels("not_modified" if unchanged else "ok").inc()
         metrics.ENTRIES.inc(published)
         log.debug("feed %s: %s new entries", feed.name, published)
-        return self._succeeded(feed, state, fetched, published, now)
+        return outcome.succeeded(
+            state, fetched, published, now, feed.interval, self.policy, self._rng
+        )
 
-    def _rebased(self, feed: Feed, state: FeedState) -> FeedState:
-        """A feed whose configured interval changed starts again from the new one."""
-        if state.interval <= 0 or state.base_interval != feed.interval:
-            return replace(state, interval=feed.interval, base_interval=feed.interval)
-        return state
-
-    async def _fetch(self, feed: Feed, state: FeedState) -> _Fetched:
+    async def _fetch(self, feed: Feed, state: FeedState) -> Fetched:
         source = state.fetch_url or feed.url
         trusted = state.fetch_via != "discovery" or trusted_link(source, feed.url)
         validators = Validators(state.etag or None, state.last_modified or None)
         response = await self.fetcher.get(source, validators=validators, trusted=trusted)
-        fetch_url, via = _moved(response, state.fetch_url, state.fetch_via)
+        fetch_url, via = outcome.moved(response, state.fetch_url, state.fetch_via)
         if response.not_modified:
-            return _Fetched(response, None, state.body_hash, fetch_url, via)
+            return Fetched(response, None, state.body_hash, fetch_url, via)
         digest = hashlib.sha1(response.content).hexdigest()
         if digest == state.body_hash:
-            return _Fetched(response, None, digest, fetch_url, via)
+            return Fetched(response, None, digest, fetch_url, via)
         try:
             parsed = await self._parse(response)
         except FeedParseError as exc:
@@ -240,9 +227,9 @@ class Poller:
             ):
                 raise
             return await self._discover(feed, response, exc)
-        return _Fetched(response, parsed, digest, fetch_url, via)
+        return Fetched(response, parsed, digest, fetch_url, via)
 
-    async def _discover(self, feed: Feed, page: Response, error: FeedParseError) -> _Fetched:
+    async def _discover(self, feed: Feed, page: Response, error: FeedParseError) -> Fetched:
         """The configured URL is an HTML page: follow the feed it announces."""
         urls = discover_feeds(page.content, page.url)
         if not urls:
@@ -253,7 +240,7 @@ class Poller:
         parsed = await self._parse(response)
         fetch_url = response.permanent_redirect or target
         digest = hashlib.sha1(response.content).hexdigest()
-        return _Fetched(response, parsed, digest, fetch_url, "discovery")
+        return Fetched(response, parsed, digest, fetch_url, "discovery")
 
     async def _parse(self, response: Response) -> ParsedFeed:
         if len(response.content) <= self.policy.parse_inline_max_bytes:
@@ -265,90 +252,6 @@ class Poller:
             log.info("feed %s (%s): parsed despite: %s", feed.name, feed.url, parsed.warning)
         entries = [(item.fingerprint, entry_payload(feed, item)) for item in parsed.items]
         return await self.publisher.publish_new(feed.id, entries, int(now * 1000))
-
-    def _succeeded(
-        self, feed: Feed, state: FeedState, fetched: _Fetched, published: int, now: float
-    ) -> FeedState:
-        response, parsed = fetched.response, fetched.parsed
-        kept = (
-            Validators(state.etag or None, state.last_modified or None)
-            if response.not_modified
-            else response.validators
-        )
-        avg_gap, last_new, found_new = self._rhythm(state, parsed, published, now)
-        policy = self.policy
-        target = timing.target_interval(
-            state.interval, avg_gap, now - last_new, found_new, feed.interval
-        )
-        interval = timing.next_interval(
-            state.interval, target, policy.min_interval_s, policy.max_interval_s
-        )
-        feed_hint = parsed.hint_s if parsed is not None else state.feed_hint
-        hint = max(feed_hint, cache_hint_s(response.headers, now))
-        delay = timing.hinted_delay(interval, hint, policy.max_interval_s)
-        return replace(
-            state,
-            fetch_url=fetched.fetch_url,
-            fetch_via=fetched.fetch_via,
-            etag=kept.etag or "",
-            last_modified=kept.last_modified or "",
-            body_hash=fetched.body_hash,
-            last_success=now,
-            last_attempt=now,
-            failures=0,
-            last_error="",
-            interval=interval,
-            next_poll=timing.after_success(now, delay, self._rng),
-            entries_seen=state.entries_seen + published,
-            avg_gap=avg_gap,
-            last_new=last_new,
-            feed_hint=feed_hint,
-        )
-
-    @staticmethod
-    def _rhythm(
-        state: FeedState, parsed: ParsedFeed | None, published: int, now: float
-    ) -> tuple[float, float, bool]:
-        """(usual gap, when the newest entry appeared, whether this poll found new ones)."""
-        if state.last_new <= 0:  # first poll: every entry is new; the dates tell the rhythm
-            if parsed is None:
-                return state.avg_gap, now, False
-            gap, newest = timing.gap_from_dates(parsed.stamps, now)
-            return gap, newest or now, False
-        if published <= 0:
-            return state.avg_gap, state.last_new, False
-        return timing.observe_gap(state.avg_gap, state.last_new, now, published), now, True
-
-    def _failed(
-        self, feed: Feed, state: FeedState, now: float, message: str, exc: SourceError | None
-    ) -> FeedState:
-        failures = state.failures + 1
-        retry = exc.retry_after if isinstance(exc, HTTPStatusError) else None
-        self.stats.feeds_failed += 1
-        self.stats.feed_errors[feed.url] = message
-        metrics.FEED_POLLS.labels("failed").inc()
-        metrics.FEED_FAILURES.labels(metrics.failure_reason(exc) if exc else "internal").inc()
-        log.warning("feed %s (%s): %s [failure %d]", feed.name, feed.url, message, failures,
-                    extra={"feed": feed.id})  # fmt: skip
-        interval = state.interval if state.interval > 0 else feed.interval
-        moved = bool(state.fetch_url) and failures >= MOVED_RETRY_FAILURES
-        return replace(
-            state,
-            fetch_url="" if moved else state.fetch_url,
-            fetch_via="" if moved else state.fetch_via,
-            last_attempt=now,
-            failures=failures,
-            last_error=message,
-            interval=interval,
-            next_poll=timing.after_failure(now, failures, interval, retry, self._rng),
-        )
-
-
-def _moved(response: Response, fetch_url: str, via: str) -> tuple[str, str]:
-    """The URL to fetch next time: a permanent redirect is remembered."""
-    if response.permanent_redirect:
-        return response.permanent_redirect, via or "redirect"
-    return fetch_url, via
 
 
 def _now_ms() -> int:

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from newswatch.config import Config, Settings
 from newswatch.daemon.deliver import Deliverer
-from newswatch.daemon.poller import Poller, PollPolicy
+from newswatch.daemon.poller import Poller
 from newswatch.daemon.stats import Stats
 from newswatch.daemon.worker import Worker
 from newswatch.delivery.policy import policies
@@ -24,6 +24,7 @@ from newswatch.fetch import Fetcher, FetchLimits
 from newswatch.notify import Notifier, build_notifiers
 from newswatch.queue.connect import open_redis
 from newswatch.queue.streams import Consumer
+from newswatch.schedule.outcome import PollPolicy
 from newswatch.schedule.store import Schedule
 
 log = logging.getLogger(__name__)
