@@ -7,12 +7,13 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.http import Route, Server
-from tests.support.site import serve_site
+from tests.support.site import page, rss, serve_site
 
 CONFIG = """
 redis: {{url: "{redis}"}}
@@ -71,3 +72,47 @@ def test_daemon_alerts_then_stops_cleanly_on_signal(
     assert daemon.returncode == 0, output.decode()
     assert b"stopping" in output
     assert len(receiver.requests("/hook")) == 1
+
+
+def test_sighup_reloads_the_config(
+    tmp_path: Path,
+    redis_url_clean: str,
+    make_http_server,  # type: ignore[no-untyped-def]
+) -> None:
+    site: Server = make_http_server()
+    urls = serve_site(site)
+    receiver: Server = make_http_server()
+    receiver.route("/hook", Route(body=b"ok"))
+    config = tmp_path / "c.yaml"
+    text = CONFIG.format(redis=redis_url_clean, data=tmp_path / "d", feed=urls["feed"],
+                         hook=receiver.url + "/hook")  # fmt: skip
+    before = text.replace("entity:zelenskyy", "Persib AND derbi")  # matches nothing
+    config.write_text(before)
+    stat = config.stat()
+    daemon = start_daemon(config)
+    try:
+        site.wait_for(1, "/news/ukraina-pertemuan", timeout=60)
+        # The same file, rewritten in place with the same size and mtime: only SIGHUP can tell.
+        item = {"title": "Ukraina", "link": site.url + "/news/baru", "guid": "baru"}
+        site.route(
+            "/news/baru", Route(body=page("seed.html"), headers={"Content-Type": "text/html"})
+        )
+        site.route("/rss2.xml", Route(body=rss([item])))
+        after = text.replace(f'  - {{url: "{urls["feed"]}", name: Pantau}}',
+                             f'  - {{url: "{site.url}/rss2.xml"}}')  # fmt: skip
+        assert len(after) <= len(before)
+        config.write_text(after + "#" * (len(before) - len(after)))
+        os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        time.sleep(3)  # two file-watch rounds: nothing may have been reloaded yet
+        assert receiver.requests("/hook") == [] and site.requests("/rss2.xml") == []
+        daemon.send_signal(signal.SIGHUP)
+        posts = receiver.wait_for(1, "/hook", timeout=30)
+        daemon.send_signal(signal.SIGTERM)
+        output, _ = daemon.communicate(timeout=30)
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+            daemon.wait()
+    assert daemon.returncode == 0, output.decode()
+    assert json.loads(posts[0].body)["article"]["url"] == site.url + "/news/baru"
+    assert b"config reloaded" in output
