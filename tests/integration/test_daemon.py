@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -39,54 +40,57 @@ def start_daemon(config: Path) -> subprocess.Popen[bytes]:
     )
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_daemon_alerts_then_stops_cleanly_on_signal(
-    tmp_path: Path,
-    redis_url_clean: str,
-    make_http_server,  # type: ignore[no-untyped-def]
-    sig: signal.Signals,
-) -> None:
+@dataclass
+class Setup:
+    """A seed site, a webhook receiver, and the config text pointing at both."""
+
+    site: Server
+    receiver: Server
+    feed: str
+    config: Path
+    text: str
+
+
+@pytest.fixture
+def setup(tmp_path: Path, redis_url_clean: str, make_http_server) -> Setup:  # type: ignore[no-untyped-def]
     site: Server = make_http_server()
-    urls = serve_site(site)
+    feed = serve_site(site)["feed"]
     receiver: Server = make_http_server()
     receiver.route("/hook", Route(body=b"ok"))
-    config = tmp_path / "c.yaml"
-    config.write_text(
-        CONFIG.format(
-            redis=redis_url_clean,
-            data=tmp_path / "d",
-            feed=urls["feed"],
-            hook=receiver.url + "/hook",
-        )
-    )
-    daemon = start_daemon(config)
+    text = CONFIG.format(redis=redis_url_clean, data=tmp_path / "d", feed=feed,
+                         hook=receiver.url + "/hook")  # fmt: skip
+    return Setup(site, receiver, feed, tmp_path / "c.yaml", text)
+
+
+def stop(daemon: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGTERM) -> bytes:
+    """Signal the daemon and return its output once it exited (killed if it will not)."""
     try:
-        posts = receiver.wait_for(1, "/hook", timeout=60)
-        assert json.loads(posts[0].body)["watch"] == "zelenskyy"
         daemon.send_signal(sig)
         output, _ = daemon.communicate(timeout=30)
+        return output
     finally:
         if daemon.poll() is None:
             daemon.kill()
             daemon.wait()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_daemon_alerts_then_stops_cleanly_on_signal(setup: Setup, sig: signal.Signals) -> None:
+    setup.config.write_text(setup.text)
+    daemon = start_daemon(setup.config)
+    try:
+        posts = setup.receiver.wait_for(1, "/hook", timeout=60)
+        assert json.loads(posts[0].body)["watch"] == "zelenskyy"
+    finally:
+        output = stop(daemon, sig)
     assert daemon.returncode == 0, output.decode()
     assert b"stopping" in output
-    assert len(receiver.requests("/hook")) == 1
+    assert len(setup.receiver.requests("/hook")) == 1
 
 
-def test_sighup_reloads_the_config(
-    tmp_path: Path,
-    redis_url_clean: str,
-    make_http_server,  # type: ignore[no-untyped-def]
-) -> None:
-    site: Server = make_http_server()
-    urls = serve_site(site)
-    receiver: Server = make_http_server()
-    receiver.route("/hook", Route(body=b"ok"))
-    config = tmp_path / "c.yaml"
-    text = CONFIG.format(redis=redis_url_clean, data=tmp_path / "d", feed=urls["feed"],
-                         hook=receiver.url + "/hook")  # fmt: skip
-    before = text.replace("entity:zelenskyy", "Persib AND derbi")  # matches nothing
+def test_sighup_reloads_the_config(setup: Setup) -> None:
+    site, receiver, config = setup.site, setup.receiver, setup.config
+    before = setup.text.replace("entity:zelenskyy", "Persib AND derbi")  # matches nothing
     config.write_text(before)
     stat = config.stat()
     daemon = start_daemon(config)
@@ -94,12 +98,11 @@ def test_sighup_reloads_the_config(
         site.wait_for(1, "/news/ukraina-pertemuan", timeout=60)
         # The same file, rewritten in place with the same size and mtime: only SIGHUP can tell.
         item = {"title": "Ukraina", "link": site.url + "/news/baru", "guid": "baru"}
-        site.route(
-            "/news/baru", Route(body=page("seed.html"), headers={"Content-Type": "text/html"})
-        )
+        html = {"Content-Type": "text/html"}
+        site.route("/news/baru", Route(body=page("seed.html"), headers=html))
         site.route("/rss2.xml", Route(body=rss([item])))
-        after = text.replace(f'  - {{url: "{urls["feed"]}", name: Pantau}}',
-                             f'  - {{url: "{site.url}/rss2.xml"}}')  # fmt: skip
+        after = setup.text.replace(f'  - {{url: "{setup.feed}", name: Pantau}}',
+                                   f'  - {{url: "{site.url}/rss2.xml"}}')  # fmt: skip
         assert len(after) <= len(before)
         config.write_text(after + "#" * (len(before) - len(after)))
         os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -107,12 +110,8 @@ def test_sighup_reloads_the_config(
         assert receiver.requests("/hook") == [] and site.requests("/rss2.xml") == []
         daemon.send_signal(signal.SIGHUP)
         posts = receiver.wait_for(1, "/hook", timeout=30)
-        daemon.send_signal(signal.SIGTERM)
-        output, _ = daemon.communicate(timeout=30)
     finally:
-        if daemon.poll() is None:
-            daemon.kill()
-            daemon.wait()
+        output = stop(daemon)
     assert daemon.returncode == 0, output.decode()
     assert json.loads(posts[0].body)["article"]["url"] == site.url + "/news/baru"
     assert b"config reloaded" in output

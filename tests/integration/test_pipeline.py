@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.config import load_config
+from newswatch.config import Settings, load_config
 from newswatch.daemon.runner import run_once
 from newswatch.notify.webhook import verify
 from tests.support.http import Route, Server
@@ -73,20 +73,28 @@ def receiver(make_http_server) -> Server:  # type: ignore[no-untyped-def]
     return server
 
 
+@pytest.fixture
+def seed_settings(
+    tmp_path: Path, redis_url_clean: str, site: tuple[Server, dict[str, str]], receiver: Server
+) -> Settings:
+    """The config of these tests: the seed site's feed, its watches, the receiver's hook."""
+    _server, urls = site
+    return load_config(
+        write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook")
+    )
+
+
 @pytest.fixture(autouse=True)
 def hook_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NW_TEST_HOOK_SECRET", SECRET)
 
 
 async def test_seed_story_alerts_exactly_the_expected_watches(
-    tmp_path: Path, redis_url_clean: str, site: tuple[Server, dict[str, str]], receiver: Server
+    seed_settings: Settings, site: tuple[Server, dict[str, str]], receiver: Server
 ) -> None:
     _server, urls = site
-    settings = load_config(
-        write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook")
-    )
 
-    stats = await run_once(settings)
+    stats = await run_once(seed_settings)
 
     posts = receiver.requests("/hook")
     assert sorted(json.loads(p.body)["watch"] for p in posts) == [
@@ -120,13 +128,9 @@ async def test_seed_story_alerts_exactly_the_expected_watches(
 
 
 async def test_extracted_text_is_the_article_without_the_page_chrome(
-    tmp_path: Path, redis_url_clean: str, site: tuple[Server, dict[str, str]], receiver: Server
+    seed_settings: Settings, receiver: Server
 ) -> None:
-    _server, urls = site
-    settings = load_config(
-        write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook")
-    )
-    await run_once(settings)
+    await run_once(seed_settings)
     text = json.loads(receiver.requests("/hook")[0].body)["article"]["text"]
     body_paragraphs = [p for p in SEED_PARAGRAPHS if len(p) > 80]
     assert body_paragraphs and all(p in text for p in body_paragraphs)
@@ -136,17 +140,14 @@ async def test_extracted_text_is_the_article_without_the_page_chrome(
 
 
 async def test_second_run_sends_nothing_and_uses_a_conditional_get(
-    tmp_path: Path, redis_url_clean: str, site: tuple[Server, dict[str, str]], receiver: Server
+    seed_settings: Settings, site: tuple[Server, dict[str, str]], receiver: Server
 ) -> None:
-    server, urls = site
-    settings = load_config(
-        write_config(tmp_path, redis_url_clean, urls["feed"], receiver.url + "/hook")
-    )
-    await run_once(settings)
+    server, _urls = site
+    await run_once(seed_settings)
     assert len(receiver.requests("/hook")) == 2
     server.clear()
 
-    stats = await run_once(settings)
+    stats = await run_once(seed_settings)
 
     assert len(receiver.requests("/hook")) == 2
     feed_requests = server.requests("/rss.xml")
