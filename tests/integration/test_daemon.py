@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.support.daemon import start_daemon, stop
 from tests.support.http import Route, Server
 from tests.support.site import page, rss, serve_site
 
@@ -29,15 +28,6 @@ watches:
 notifiers:
   hook: {{type: webhook, url: "{hook}"}}
 """
-
-
-def start_daemon(config: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "newswatch", "run", "--config", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
 
 
 @dataclass
@@ -60,18 +50,6 @@ def setup(tmp_path: Path, redis_url_clean: str, make_http_server) -> Setup:  # t
     text = CONFIG.format(redis=redis_url_clean, data=tmp_path / "d", feed=feed,
                          hook=receiver.url + "/hook")  # fmt: skip
     return Setup(site, receiver, feed, tmp_path / "c.yaml", text)
-
-
-def stop(daemon: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGTERM) -> bytes:
-    """Signal the daemon and return its output once it exited (killed if it will not)."""
-    try:
-        daemon.send_signal(sig)
-        output, _ = daemon.communicate(timeout=30)
-        return output
-    finally:
-        if daemon.poll() is None:
-            daemon.kill()
-            daemon.wait()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from tests.support.daemon import start_daemon, stop_all
 from tests.support.http import Route, Server
 from tests.support.site import page, rss
 
@@ -60,27 +59,6 @@ def write_config(
     return path
 
 
-def start(config: Path, role: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "newswatch", "run", "--config", str(config), "--role", role],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-
-
-def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-
-
 def alert_ids(receiver: Server) -> Counter[str]:
     return Counter(r.headers["idempotency-key"] for r in receiver.requests("/hook"))
 
@@ -93,7 +71,8 @@ def cluster(tmp_path: Path, redis_url_clean: str, make_http_server):  # type: ig
         receiver.route("/hook", Route(body=b"ok", delay_s=hook_delay_s))
         config = write_config(tmp_path, redis_url_clean, serve_many(site, page_delay_s),
                               receiver.url + "/hook", takeover)  # fmt: skip
-        processes = [start(config, role) for role in ("poller", "worker", "notifier") for _ in "ab"]
+        processes = [start_daemon(config, "--role", role, output=subprocess.DEVNULL)
+                     for role in ("poller", "worker", "notifier") for _ in "ab"]  # fmt: skip
         created.extend(processes)
         return site, receiver, processes
 

@@ -1,0 +1,44 @@
+"""newswatch daemons as real processes: start one, stop it with a signal (killed if it hangs)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO
+
+
+def start_daemon(
+    config: Path, *args: str, output: int | IO[bytes] = subprocess.PIPE
+) -> subprocess.Popen[bytes]:
+    """``python -m newswatch run --config CONFIG ARGS...``; stderr joins stdout in ``output``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "newswatch", "run", "--config", str(config), *args],
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def stop(daemon: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGTERM) -> bytes:
+    """Signal the daemon and return its output once it exited (killed if it will not)."""
+    return stop_all([daemon], sig)[0]
+
+
+def stop_all(
+    daemons: list[subprocess.Popen[bytes]], sig: signal.Signals = signal.SIGTERM
+) -> list[bytes]:
+    """Signal every daemon still running, then collect each one's output."""
+    for daemon in daemons:
+        if daemon.poll() is None:
+            daemon.send_signal(sig)
+    outputs = []
+    for daemon in daemons:
+        try:
+            outputs.append(daemon.communicate(timeout=30)[0] or b"")
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            outputs.append(daemon.communicate()[0] or b"")
+    return outputs
