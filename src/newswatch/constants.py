@@ -53,7 +53,6 @@ ALERT_SEEN_TTL_S = 14 * 24 * 3600
 DELIVERED_TTL_S = 3 * 24 * 3600
 STORY_TTL_S = 7 * 24 * 3600
 STORY_ENTRY_VERSIONS_MAX = 20
-VISIBILITY_MS = 60_000  # a pending alert or a leased retry is taken over after this long
 RETRY_TICK_S = 1.0
 ONCE_RETRY_WAIT_S = 60.0  # run --once waits for retries due within this long
 DELIVERY_CONCURRENCY = 32  # alerts in flight per notifier process
@@ -63,9 +62,7 @@ DIGEST_MAX_ALERTS = 500
 BUDGET_WINDOW_S = 3600
 STREAM_RETAIN = 10_000  # acknowledged entries kept per work stream (for `status`)
 HOUSEKEEPING_S = 60.0
-MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
-HOST_DELAY_S = 1.0
 ROBOTS_TTL_S = 24 * 3600.0
 PARSE_INLINE_MAX_BYTES = 64 * 1024
 """Feed bodies larger than this are parsed in a thread, so a big feed does not stall the loop."""

@@ -209,7 +209,7 @@ class Poller:
         )
 
     async def _fetch(self, feed: Feed, state: FeedState) -> Fetched:
-        source = state.fetch_url or feed.url
+        source = state.source_url
         trusted = state.fetch_via != "discovery" or trusted_link(source, feed.url)
         validators = Validators(state.etag or None, state.last_modified or None)
         response = await self.fetcher.get(source, validators=validators, trusted=trusted)

@@ -141,13 +141,6 @@ class RetryStore:
         """How many pairs are waiting."""
         return int(await guard(self.redis.zcard(RETRY_DUE)))
 
-    @staticmethod
-    def forget(pipe: Pipeline, key: str) -> None:
-        """Drop a pair (in a MULTI), e.g. when its dead letter is replayed."""
-        pipe.zrem(RETRY_DUE, key)
-        pipe.hdel(RETRY_RECORDS, key)
-        pipe.hdel(RETRY_LEASES, key)
-
     async def _end(self, claimed: Claimed, action: str, due_ms: int, body: str) -> bool:
         args: list[str | int] = [claimed.member, claimed.token, action, due_ms, body]
         return bool(await guard(self._finish(keys=_KEYS, args=args)))

@@ -11,7 +11,6 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from redis.asyncio import Redis
-from redis.typing import EncodableT
 
 from newswatch.constants import FEED_STATE_PREFIX
 from newswatch.queue.streams import guard
@@ -109,9 +108,3 @@ async def load_states(redis: Redis, feed_ids: Iterable[str]) -> dict[str, FeedSt
         pipe.hgetall(FEED_STATE_PREFIX + fid)
     raws = await guard(pipe.execute())
     return {fid: decode_state(raw) for fid, raw in zip(ids, raws, strict=True)}
-
-
-async def save_state(redis: Redis, feed_id: str, state: FeedState) -> None:
-    """Store a feed's state."""
-    mapping: dict[EncodableT, EncodableT] = dict(encode_state(state).items())
-    await guard(redis.hset(FEED_STATE_PREFIX + feed_id, mapping=mapping))
