@@ -53,6 +53,10 @@ class Compiler:
             return self._shared(("and", *map(id, children)), lambda: ev.AndNode(children))
         if isinstance(node, Or):
             options = [self.compile(c) for c in node.children]
+            merged = _merged_leaf(options)
+            if merged is not None:  # one set test instead of a test per option
+                key = ("any", merged.fields, frozenset(merged.patterns), merged.singles)
+                return self._shared(key, lambda: merged)
             return self._shared(("or", *map(id, options)), lambda: ev.OrNode(options))
         if isinstance(node, Not):
             child = self.compile(node.child)
@@ -106,6 +110,26 @@ class Compiler:
             return ev.Term(node.pattern, node.fields)
         entity = node.entity if isinstance(node, EntityRef) else None
         return ev.Leaf(self.patterns(node), node.fields, entity)
+
+
+def _merged_leaf(options: list[ev.Evaluator]) -> ev.Leaf | None:
+    """An OR of text leaves over the same fields, as one leaf (entities keep their own)."""
+    fields = {getattr(o, "fields", None) for o in options}
+    if len(fields) != 1 or not all(_mergeable(o) for o in options):
+        return None
+    patterns = [p for o in options for p in _leaf_patterns(o)]
+    return ev.Leaf(patterns, fields.pop(), None)
+
+
+def _mergeable(node: ev.Evaluator) -> bool:
+    return isinstance(node, ev.Term) or (isinstance(node, ev.Leaf) and node.entity is None)
+
+
+def _leaf_patterns(node: ev.Evaluator) -> list[Pattern]:
+    if isinstance(node, ev.Term):
+        return [node.pattern]
+    assert isinstance(node, ev.Leaf)
+    return [*node.patterns, *(Pattern((w,)) for w in sorted(node.singles))]
 
 
 def _positional(node: ev.Evaluator) -> ev.Positional:

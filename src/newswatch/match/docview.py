@@ -29,7 +29,7 @@ class FieldView:
         "_joined",
         "_positions",
         "_sorted",
-        "_spans",
+        "parsed",
         "prefix_known",
         "prefixes",
         "spans_memo",
@@ -40,10 +40,10 @@ class FieldView:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = normalize.tokens(text)
+        self.parsed = normalize.Tokens(text)
+        self.tokens = self.parsed.tokens
         self.tokset = set(self.tokens)
         self._cased: list[str] | None = None
-        self._spans: normalize.TokenOffsets | None = None
         self._sorted: list[str] | None = None
         self._positions: dict[str, list[int]] = {}
         self._indexed = False
@@ -68,14 +68,8 @@ class FieldView:
         return self._joined[1] if cased else self._joined[0]
 
     def capitalized_at(self, position: int) -> bool:
-        """False when the token at ``position`` starts with a lowercase letter in the text."""
-        return not self.text[self.offsets()[position][0]].islower()
-
-    def offsets(self) -> normalize.TokenOffsets:
-        """Character offsets of each token in the original text, by token position."""
-        if self._spans is None:
-            self._spans = normalize.TokenOffsets(self.text)
-        return self._spans
+        """False when the token at ``position`` starts with a lowercase letter (case kept)."""
+        return not self.parsed.starts_lowercase(position)
 
     def positions(self, word: str) -> list[int]:
         """Token positions where ``word`` occurs, ascending.
@@ -179,8 +173,7 @@ class DocView:
         found = self.hits.get(key)
         if found is None:
             field = self.title if which == TITLE else self.body
-            offsets = field.offsets()
-            first, last = offsets[start][0], offsets[end - 1][1]
+            first, last = field.parsed.span(start)[0], field.parsed.span(end - 1)[1]
             name: Field = "title" if which == TITLE else "body"
             found = self.hits[key] = Hit(name, field.text[first:last], first, last)
         return found

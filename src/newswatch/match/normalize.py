@@ -20,7 +20,8 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
-from itertools import accumulate, chain, pairwise
+from itertools import accumulate, chain, compress
+from operator import add
 
 _NO_SPACE = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
@@ -94,14 +95,29 @@ def fold(text: str, casefold: bool = True) -> str:
     return unicodedata.normalize("NFC", _ARABIC_HEBREW_POINTS.sub("", s))
 
 
+class _CharFold(dict[str, str]):
+    """char -> ``fold(char)``, for scripts without spaces (a few thousand distinct chars)."""
+
+    def __init__(self, casefold: bool) -> None:
+        super().__init__()
+        self.casefold = casefold
+
+    def __missing__(self, char: str) -> str:
+        found = self[char] = fold(char, self.casefold)
+        return found
+
+
+_CHAR_FOLD = {True: _CharFold(casefold=True), False: _CharFold(casefold=False)}
+
+
 def _run_tokens(run: str, casefold: bool) -> tuple[str, ...]:
     if run.isascii():
         return (run.lower(),) if casefold else (run,)
     if is_no_space(run[0]):
-        chars = [fold(c, casefold) for c in run]
+        chars = list(map(_CHAR_FOLD[casefold].__getitem__, run))
         if len(chars) == 1:
             return (chars[0],)
-        return tuple(a + b for a, b in pairwise(chars))
+        return tuple(map(add, chars, chars[1:]))  # character bigrams
     folded = fold(run, casefold)
     if _WORD_RE.fullmatch(folded):
         return (folded,)
@@ -154,14 +170,19 @@ def _translate(text: str, table: bytes) -> str:
     return text.encode("utf-8").translate(table).decode("utf-8")
 
 
+def _chunks(text: str, table: bytes) -> list[str]:
+    """The non-empty texts between the spaces of the translation (split at ASCII spaces only,
+    so that chunk offsets can be recovered by counting)."""
+    return list(filter(None, _translate(text, table).split(" ")))
+
+
 def _tokenize(text: str, table: bytes, cache: _ChunkCache) -> list[str]:
     # ASCII separators and case are handled by one C-level byte translation; only the chunks
     # left (words, or words glued by non-ASCII punctuation) go through the cache.
-    chunks = _translate(text, table).split()
     if cache.casefold and text.isascii():
-        return chunks
+        return _translate(text, table).split()
     get: Callable[[str], tuple[str, ...]] = cache.__getitem__
-    return list(chain.from_iterable(map(get, chunks)))
+    return list(chain.from_iterable(map(get, _chunks(text, table))))
 
 
 def tokens(text: str) -> list[str]:
@@ -199,28 +220,57 @@ class _SpanCache(dict[str, tuple[tuple[int, int], ...]]):
 _CHUNK_SPANS = _SpanCache()
 
 
-class TokenOffsets:
-    """The (start, end) offsets in a text of its token at a position, found on demand.
+class Tokens:
+    """The normalized tokens of a text, and on demand each token's offsets and case.
 
-    ``token_spans`` lists every token's offsets with one regex match each; a match needs only
-    a few. The byte translation of ``tokens`` turns every ASCII separator into one space, so
-    each chunk between spaces starts at the running sum of the lengths before it; a cache gives
-    the offsets of a chunk's tokens inside it; a token is found by bisecting running counts.
+    Tokens come from the chunks between ASCII separators; a chunk is usually one token (always
+    in ASCII text). The offsets of a chunk are the running sum of the lengths before it, so
+    only the chunks of the tokens asked about are looked at again.
     """
 
-    __slots__ = ("_counts", "_inside", "_starts")
+    __slots__ = ("_cased", "_chunks", "_counts", "_starts", "text", "tokens")
 
     def __init__(self, text: str) -> None:
-        parts = _translate(text, _LOWER_TABLE).split(" ")
-        self._inside = list(map(_CHUNK_SPANS.__getitem__, parts))
-        self._counts = list(accumulate(map(len, self._inside), initial=0))
-        self._starts = list(accumulate(map(len, parts), initial=0))
+        self.text = text
+        self._cased: list[str] | None = None
+        self._starts: list[int] | None = None
+        self._counts: list[int] | None = None  # tokens before each chunk; None: one each
+        if text.isascii():
+            self.tokens = self._chunks = _translate(text, _LOWER_TABLE).split()
+            return
+        self._chunks = _chunks(text, _LOWER_TABLE)
+        per_chunk = list(map(_FOLDED.__getitem__, self._chunks))
+        self.tokens = list(chain.from_iterable(per_chunk))
+        if len(self.tokens) != len(self._chunks) or not all(per_chunk):
+            self._counts = list(accumulate(map(len, per_chunk), initial=0))
 
-    def __getitem__(self, position: int) -> tuple[int, int]:
-        i = bisect_right(self._counts, position) - 1  # the chunk holding the token
-        base = self._starts[i] + i  # the lengths before it, plus one space after each
-        start, end = self._inside[i][position - self._counts[i]]
+    def _locate(self, position: int) -> tuple[int, int]:
+        """(chunk index, token index within the chunk) of the token at ``position``."""
+        if self._counts is None:
+            return position, 0
+        i = bisect_right(self._counts, position) - 1
+        return i, position - self._counts[i]
+
+    def span(self, position: int) -> tuple[int, int]:
+        """The (start, end) offsets in the text of the token at ``position``."""
+        if self._starts is None:
+            parts = _translate(self.text, _LOWER_TABLE).split(" ")
+            starts = accumulate(map((1).__add__, map(len, parts)), initial=0)
+            self._starts = list(compress(starts, parts))  # the starts of non-empty parts
+        i, k = self._locate(position)
+        chunk, base = self._chunks[i], self._starts[i]
+        if chunk.isascii():
+            return base, base + len(chunk)
+        start, end = _CHUNK_SPANS[chunk][k]
         return base + start, base + end
+
+    def starts_lowercase(self, position: int) -> bool:
+        """True when the token at ``position``, case kept, starts with a lowercase letter."""
+        if self._cased is None:
+            self._cased = _chunks(self.text, _CASED_TABLE)
+        i, k = self._locate(position)
+        chunk = self._cased[i]
+        return (chunk if chunk.isascii() else _CASED[chunk][k])[:1].islower()
 
 
 def token_spans(text: str, count: int | None = None) -> list[tuple[int, int]]:

@@ -178,13 +178,14 @@ class Prefilter:
             for word in leaf.singles | leaf.words:
                 by_word[word].append(leaf)
         self.leaf_words = {word: tuple(found) for word, found in by_word.items()}
+        self.leaf_vocab = frozenset(by_word)  # a set: ``&`` then walks the smaller side
 
     def view(self, doc: Document) -> DocView:
         """The document prepared for matching, with the wildcard prefixes of each field."""
         view = DocView(doc)
         # Which words of each leaf occur: one scan of the document's words for all leaves.
         found: dict[object, set[str]] = {}
-        for word in view.alltok.intersection(self.leaf_words):
+        for word in view.alltok & self.leaf_vocab:
             for leaf in self.leaf_words[word]:
                 if leaf in found:
                     found[leaf].add(word)

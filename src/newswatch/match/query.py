@@ -20,7 +20,7 @@ class Pattern:
     their case and are compared with the document's case-preserving tokens. ``folded``: the
     case-folded words (what a document's token set holds); filled in from ``words`` if omitted.
     ``capitalized``: the first matched token must not start with a lowercase letter in the
-    document (used for country names).
+    document (its case-preserving normalized form; used for country names).
     """
 
     words: tuple[str, ...]

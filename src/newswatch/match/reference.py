@@ -36,7 +36,6 @@ from newswatch.match.query import (
 class _Field:
     tokens: list[str]
     cased: list[str]
-    initials: list[str]  # the first character in the original text of each token
     words: frozenset[str]
 
 
@@ -111,15 +110,14 @@ def _scan(pattern: Pattern, field: _Field) -> list[tuple[int, int]]:
             )
         else:
             ok = window == list(pattern.words)
-        if ok and not (pattern.capitalized and field.initials[start].islower()):
+        if ok and not (pattern.capitalized and field.cased[start][:1].islower()):
             found.append((start, start + n))
     return found
 
 
 def _field(text: str) -> _Field:
-    initials = [text[start] for start, _ in normalize.token_spans(text)]
     folded = normalize.regex_tokens(text)
-    return _Field(folded, normalize.regex_tokens(text, False), initials, frozenset(folded))
+    return _Field(folded, normalize.regex_tokens(text, False), frozenset(folded))
 
 
 def _prepare(doc: Document) -> _Doc:

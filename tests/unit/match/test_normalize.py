@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newswatch.match.normalize import (
-    TokenOffsets,
+    Tokens,
     cased_tokens,
     regex_tokens,
     token_spans,
@@ -88,8 +90,17 @@ def test_spans_point_at_original_text() -> None:
         "Зеленському: мир\u00a0пʼять",
         "乌克兰½和平",  # bigrams and an NFKC split in one chunk
         "  ",
+        "Ukraine ukraine ÉLYSÉE éclair\u2003Ωmega ωmega\x85x",  # non-ASCII spaces
     ],
 )
-def test_token_offsets_on_demand_equal_token_spans(text: str) -> None:
-    offsets = TokenOffsets(text)
-    assert [offsets[i] for i in range(len(tokens(text)))] == token_spans(text)
+def test_token_offsets_and_case_on_demand_follow_the_definitions(text: str) -> None:
+    parsed = Tokens(text)
+    assert parsed.tokens == tokens(text)
+    assert [parsed.span(i) for i in range(len(parsed.tokens))] == token_spans(text)
+    lower = [t[:1].islower() for t in cased_tokens(text)]
+    assert [parsed.starts_lowercase(i) for i in range(len(parsed.tokens))] == lower
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_token_offsets_and_case_follow_the_definitions_on_any_text(text: str) -> None:
+    test_token_offsets_and_case_on_demand_follow_the_definitions(text)
