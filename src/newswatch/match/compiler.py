@@ -55,7 +55,7 @@ class Compiler:
             options = [self.compile(c) for c in node.children]
             merged = _merged_leaf(options)
             if merged is not None:  # one set test instead of a test per option
-                key = ("any", merged.fields, frozenset(merged.patterns), merged.singles)
+                key: tuple[object, ...] = ("any", merged.fields, merged.patterns, merged.singles)
                 return self._shared(key, lambda: merged)
             return self._shared(("or", *map(id, options)), lambda: ev.OrNode(options))
         if isinstance(node, Not):
@@ -114,22 +114,18 @@ class Compiler:
 
 def _merged_leaf(options: list[ev.Evaluator]) -> ev.Leaf | None:
     """An OR of text leaves over the same fields, as one leaf (entities keep their own)."""
-    fields = {getattr(o, "fields", None) for o in options}
-    if len(fields) != 1 or not all(_mergeable(o) for o in options):
-        return None
-    patterns = [p for o in options for p in _leaf_patterns(o)]
-    return ev.Leaf(patterns, fields.pop(), None)
-
-
-def _mergeable(node: ev.Evaluator) -> bool:
-    return isinstance(node, ev.Term) or (isinstance(node, ev.Leaf) and node.entity is None)
-
-
-def _leaf_patterns(node: ev.Evaluator) -> list[Pattern]:
-    if isinstance(node, ev.Term):
-        return [node.pattern]
-    assert isinstance(node, ev.Leaf)
-    return [*node.patterns, *(Pattern((w,)) for w in sorted(node.singles))]
+    patterns: list[Pattern] = []
+    fields: set[int] = set()
+    for option in options:
+        if isinstance(option, ev.Term):
+            patterns.append(option.pattern)
+        elif isinstance(option, ev.Leaf) and option.entity is None:
+            patterns.extend(option.patterns)
+            patterns.extend(Pattern((word,)) for word in sorted(option.singles))
+        else:
+            return None
+        fields.add(option.fields)
+    return ev.Leaf(patterns, fields.pop(), None) if len(fields) == 1 else None
 
 
 def _positional(node: ev.Evaluator) -> ev.Positional:
