@@ -1,126 +1,28 @@
-"""Candidate selection: an index from required keys to watches.
+"""Candidate selection: the watches whose clauses all hold in a document.
 
-For each watch we choose a set of *keys*, at least one of which any matching document must
-contain: a token for a term (the rarest word of a phrase or alias), ``PREFIX`` + the prefix
-of a wildcard (found with Aho-Corasick), ``SITE`` + domain, ``LANG`` + code. AND (and NEAR)
-keeps the cheapest child's set, OR the union of its children's; NOT gives none, so an OR with
-a NOT branch (or a watch without any key) is checked against every document. Cost is a guess
-of how often a key occurs: short and common words are frequent, long words rare.
+Each watch's query gives clauses (``clauses``: sets of keys, one of which must occur). Every
+(watch, clause) pair gets an id; an index maps each key to the pairs it satisfies. For a
+document, the pairs of its keys are gathered, de-duplicated and counted per watch, in numpy:
+a watch is a candidate when all its clauses hold, and needs no evaluation when they are exact.
+Watches without clauses (an OR with a NOT option) are candidates for every document.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from itertools import chain
 
 import ahocorasick
+import numpy as np
+import numpy.typing as npt
 
 from newswatch.match import evaluate as ev
+from newswatch.match.clauses import LANG, PREFIX, SITE, clauses
 from newswatch.match.docview import DocView
 from newswatch.match.model import Document
-from newswatch.match.normalize import is_no_space
-from newswatch.match.query import BOTH, Pattern
 
-PREFIX, SITE, LANG = "\x01", "\x02", "\x03"
-Keys = tuple[frozenset[str], float] | None
-
-COMMON = frozenset(
-    """a an and are as at be been but by for from has have he in is it its of on or that the
-    their this to was were will with yang dan di ke dari untuk dengan pada ini itu adalah akan
-    tidak dalam juga le la les de des du un une et en est que qui dans pour pas sur au par
-    der die das und ist nicht mit den von zu el los las y del se por con para и в не на что
-    с по как это из за то от для він вона що у з та до як але й""".split()  # noqa: SIM905  # a word list reads better as text
-)
-
-
-@lru_cache(maxsize=200_000)
-def estimate(word: str) -> float:
-    """A guess of the fraction of documents that contain ``word``."""
-    if word in COMMON:
-        return 0.5
-    if is_no_space(word[0]):
-        return 0.05
-    return min(0.5, 4.0 / len(word) ** 2)
-
-
-def pattern_key(pattern: Pattern) -> tuple[str, float]:
-    """The rarest required key of one pattern."""
-    words = pattern.folded
-    whole = words[:-1] if pattern.prefix else words
-    if whole:
-        word = min(whole, key=estimate)
-        return word, estimate(word)
-    return PREFIX + words[-1], estimate(words[-1]) * 2
-
-
-def keys(node: ev.Evaluator, leaves: dict[ev.Leaf, Keys] | None = None) -> Keys:
-    """The key set of a compiled node, with its cost; None when it cannot be narrowed.
-
-    ``leaves`` caches the keys of leaves, which are shared between watches.
-    """
-    memo = {} if leaves is None else leaves
-    if isinstance(node, ev.Term):
-        return frozenset((node.word,)), estimate(node.word)
-    if isinstance(node, ev.Leaf):
-        if node not in memo:
-            memo[node] = _leaf_keys(node)
-        return memo[node]
-    if isinstance(node, ev.Near):
-        return _cheapest([keys(node.left, memo), keys(node.right, memo)])
-    if isinstance(node, ev.AndNode):
-        return _cheapest([keys(c, memo) for c in node.children])
-    if isinstance(node, ev.OrNode):
-        return _union([keys(c, memo) for c in node.children])
-    if isinstance(node, ev.Filter):
-        if node.check is ev.site_check:
-            return frozenset((SITE + node.value,)), 0.2
-        return frozenset((LANG + node.value,)), 0.3
-    return None
-
-
-def _leaf_keys(leaf: ev.Leaf) -> Keys:
-    found = {w: estimate(w) for w in leaf.singles}
-    found.update(pattern_key(p) for p in leaf.patterns)
-    return (frozenset(found), sum(found.values())) if found else None
-
-
-def _cheapest(options: list[Keys]) -> Keys:
-    known = [k for k in options if k is not None]
-    return min(known, key=lambda k: k[1]) if known else None
-
-
-def _union(options: list[Keys]) -> Keys:
-    if any(k is None for k in options):
-        return None
-    known = [k for k in options if k is not None]
-    return frozenset().union(*(k[0] for k in known)), sum(k[1] for k in known)
-
-
-def required(node: ev.Evaluator) -> frozenset[str]:
-    """Words that every document matching ``node`` contains (in some field)."""
-    if isinstance(node, ev.Term):
-        return frozenset((node.word,))
-    if isinstance(node, ev.Leaf):
-        if node.singles or len(node.patterns) != 1:
-            return frozenset()
-        pattern = node.patterns[0]
-        return frozenset(pattern.folded[:-1] if pattern.prefix else pattern.folded)
-    if isinstance(node, ev.Near):
-        return required(node.left) | required(node.right)
-    if isinstance(node, ev.AndNode):
-        return frozenset().union(*map(required, node.children))
-    if isinstance(node, ev.OrNode):
-        return frozenset.intersection(*map(required, node.children))
-    return frozenset()
-
-
-def decided_by_words(node: ev.Evaluator) -> bool:
-    """True when ``node`` is true exactly when its ``required`` words all occur."""
-    if isinstance(node, ev.AndNode):
-        return all(map(decided_by_words, node.children))
-    return isinstance(node, ev.Term) and node.fields == BOTH
+Ids = npt.NDArray[np.int32]
 
 
 def _automaton(prefixes: Iterable[str]) -> ahocorasick.Automaton | None:
@@ -147,29 +49,40 @@ def leaves(node: ev.Evaluator) -> Iterator[ev.Leaf]:
 
 
 class Prefilter:
-    """Maps a document to the (sorted) indexes of the watches that might match it.
+    """Maps a document to the (ascending) indexes of the watches that might match it.
 
-    ``required[i]``: the words watch ``i`` needs, a cheap check before evaluating it;
-    ``decided[i]``: that check alone decides it (a conjunction of plain words).
+    ``exact``: the candidates that match for certain (their clauses decide them).
     """
 
     def __init__(self, roots: Sequence[ev.Evaluator]) -> None:
-        index: dict[str, list[int]] = defaultdict(list)
-        self.always: list[int] = []
-        leaf_keys: dict[ev.Leaf, Keys] = {}
-        all_leaves: dict[ev.Leaf, None] = {}
+        by_key: dict[str, list[int]] = defaultdict(list)
+        owners: list[int] = []  # pair id -> watch index
+        need = np.zeros(len(roots), dtype=np.int32)  # clauses per watch
+        always, exact = [], []
         for i, root in enumerate(roots):
+            found, decides = clauses(root)
+            for clause in dict.fromkeys(found):
+                for key in clause:
+                    by_key[key].append(len(owners))
+                owners.append(i)
+                need[i] += 1
+            if not found:
+                always.append(i)
+            elif decides:
+                exact.append(i)
+        self.index = {key: np.array(pairs, dtype=np.int32) for key, pairs in by_key.items()}
+        self.keys = frozenset(by_key)
+        self.owners = np.array(owners, dtype=np.int32)
+        self.need = need
+        self.always = np.array(always, dtype=np.int32)
+        self.exact = frozenset(exact)
+        self._prepare(roots)
+
+    def _prepare(self, roots: Sequence[ev.Evaluator]) -> None:
+        """What ``view`` needs: the leaves of each word, the wildcard prefixes to look for."""
+        all_leaves: dict[ev.Leaf, None] = {}
+        for root in roots:
             all_leaves.update(dict.fromkeys(leaves(root)))
-            found = keys(root, leaf_keys)
-            if found is None:
-                self.always.append(i)
-            else:
-                for key in found[0]:
-                    index[key].append(i)
-        self.index = {key: tuple(found) for key, found in index.items()}
-        self.required = tuple(map(required, roots))
-        self.decided = frozenset(i for i, root in enumerate(roots) if decided_by_words(root))
-        self.words = frozenset(k for k in index if k[0] not in (PREFIX, SITE, LANG))
         prefixes = {p.folded[-1] for leaf in all_leaves for p in leaf.patterns if p.prefix}
         self.known = frozenset(prefixes)
         self.prefixes = _automaton(sorted(prefixes))
@@ -203,11 +116,27 @@ class Prefilter:
     def candidates(self, doc: DocView) -> list[int]:
         """Indexes of the watches worth evaluating on ``doc``, ascending."""
         index = self.index
-        found = set(self.always)
-        for word in doc.alltok & self.words:
-            found.update(index[word])
-        for prefix in doc.title.prefixes | doc.body.prefixes:
-            found.update(index.get(PREFIX + prefix, ()))
-        for key in [SITE + s for s in doc.sites] + [LANG + doc.language]:
-            found.update(index.get(key, ()))
-        return sorted(found)
+        found = list(map(index.__getitem__, doc.alltok & self.keys))
+        extra = [PREFIX + p for p in doc.title.prefixes | doc.body.prefixes]
+        extra.extend(SITE + s for s in doc.sites)
+        extra.append(LANG + doc.language)
+        found.extend(index[k] for k in extra if k in index)
+        if not found:
+            return self.always.tolist()  # type: ignore[no-any-return]
+        pairs = np.sort(np.concatenate(found))
+        watches = self.owners[pairs[_distinct(pairs)]]  # ascending: grouped by watch
+        starts = _distinct(watches)
+        counts = np.diff(starts, append=len(watches))
+        ids = watches[starts]
+        ready = ids[counts == self.need[ids]]
+        if len(self.always):
+            ready = np.union1d(ready, self.always)
+        return ready.tolist()  # type: ignore[no-any-return]
+
+
+def _distinct(ordered: Ids) -> npt.NDArray[np.intp]:
+    """The positions in a sorted array where a new value starts."""
+    new = np.empty(len(ordered), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    return np.flatnonzero(new)

@@ -70,13 +70,8 @@ class Watchlist:
         return [self.watches[i].id for i in found]
 
     def _matching_roots(self, view: DocView) -> list[int]:
-        roots, words = self.roots, view.alltok
-        required, decided = self.prefilter.required, self.prefilter.decided
-        return [
-            k
-            for k in self.prefilter.candidates(view)
-            if required[k] <= words and (k in decided or roots[k].test(view))
-        ]
+        roots, exact = self.roots, self.prefilter.exact
+        return [k for k in self.prefilter.candidates(view) if k in exact or roots[k].test(view)]
 
 
 def compile_watchlist(
