@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 import pytest
 
 from newswatch.errors import FetchTimeout
-from newswatch.fetch import Fetcher, FetchLimits
+from newswatch.fetch import Fetcher, FetchLimits, Validators
 
 
 class KeepAlive:
     """An HTTP/1.1 server that keeps connections open, counts them, and can drop idle ones."""
 
     def __init__(self, stall: bool = False) -> None:
+        self.answer = b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nETag: "x"\r\n\r\nok'
         self.connections = 0
         self.writers: list[asyncio.StreamWriter] = []
         self.stall = stall
@@ -28,7 +29,7 @@ class KeepAlive:
                 if self.stall:
                     writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
                     await asyncio.sleep(5)
-                writer.write(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nETag: "x"\r\n\r\nok')
+                writer.write(self.answer)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
@@ -70,5 +71,18 @@ async def test_a_body_that_stops_arriving_times_out(keep_alive: KeepAlive) -> No
     try:
         with pytest.raises(FetchTimeout):
             await fetcher.get(keep_alive.url + "/f")
+    finally:
+        await fetcher.aclose()
+
+
+async def test_not_modified_answers_keep_their_connection(keep_alive: KeepAlive) -> None:
+    keep_alive.answer = b'HTTP/1.1 304 Not Modified\r\nETag: "x"\r\n\r\n'
+    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
+    try:
+        for _ in range(3):
+            response = await fetcher.get(keep_alive.url + "/f", validators=Validators('"x"'))
+            assert response.not_modified and response.content == b""
+            assert response.validators.etag == '"x"'
+        assert keep_alive.connections == 1
     finally:
         await fetcher.aclose()

@@ -1,4 +1,4 @@
-from newswatch.feeds.state import FeedState, decode_state, encode_state
+from newswatch.feeds.state import FeedState, decode_state, encode_changes, encode_state
 from newswatch.schedule.timing import SILENT_MIN_S
 
 
@@ -30,3 +30,12 @@ def test_status() -> None:
 def test_source_url_prefers_where_the_feed_was_found_to_live() -> None:
     assert FeedState(url="http://a/").source_url == "http://a/"
     assert FeedState(url="http://a/", fetch_url="http://b/").source_url == "http://b/"
+
+
+def test_only_changed_fields_are_written_back() -> None:
+    before = FeedState(url="http://e/rss", etag='"x"', interval=60.0, last_attempt=1.0)
+    after = FeedState(url="http://e/rss", etag='"x"', interval=90.0, last_attempt=2.5)
+    assert encode_changes(before, after) == {"interval": "90.0", "last_attempt": "2.5"}
+    assert encode_changes(after, after) == {}
+    stored = {**encode_state(before), **encode_changes(before, after)}
+    assert decode_state(stored) == after

@@ -27,7 +27,7 @@ from newswatch.feeds.discover import discover_feeds, looks_like_html
 from newswatch.feeds.items import FeedItem, ParsedFeed
 from newswatch.feeds.parse import parse_feed
 from newswatch.feeds.seen import EntryPublisher
-from newswatch.feeds.state import FeedState, decode_state, encode_state, load_state
+from newswatch.feeds.state import FeedState, decode_state, encode_changes, load_state
 from newswatch.fetch import Fetcher, Validators
 from newswatch.fetch.client import Response
 from newswatch.fetch.guard import trusted_link
@@ -164,6 +164,7 @@ class Poller:
             return
         if state is None:
             state = await load_state(self.redis, fid)
+        stored = state
         if state.url != feed.url or state.name != feed.name:
             state = replace(state, url=feed.url, name=feed.name)
         now = time.time()
@@ -177,7 +178,8 @@ class Poller:
         except Exception as exc:  # a bug must not take the other feeds down with this one
             log.exception("feed %s (%s): unexpected error", feed.name, feed.url)
             state = self._failed(feed, state, now, f"internal error: {type(exc).__name__}", None)
-        await self.schedule.release(fid, int(state.next_poll * 1000), encode_state(state))
+        changes = encode_changes(stored, state)
+        await self.schedule.release(fid, int(state.next_poll * 1000), changes)
 
     def _failed(
         self, feed: Feed, state: FeedState, now: float, message: str, exc: SourceError | None

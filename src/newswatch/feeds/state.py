@@ -87,11 +87,22 @@ def decode_state(raw: Mapping[str, str] | Iterable[str]) -> FeedState:
 
 def encode_state(state: FeedState) -> dict[str, str]:
     """The hash fields of a state."""
+    return {name: _field(getattr(state, name)) for name in _CASTS}
+
+
+def encode_changes(before: FeedState, after: FeedState) -> dict[str, str]:
+    """The hash fields that differ between two states: what a poll has to write back (a 304
+    poll changes a handful of its fields)."""
     out = {}
     for name in _CASTS:
-        value = getattr(state, name)
-        out[name] = repr(value) if isinstance(value, float) else str(value)
+        value = getattr(after, name)
+        if value != getattr(before, name):
+            out[name] = _field(value)
     return out
+
+
+def _field(value: object) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 async def load_state(redis: Redis, feed_id: str) -> FeedState:

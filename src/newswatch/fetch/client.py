@@ -27,13 +27,13 @@ from newswatch.fetch.hints import retry_after
 from newswatch.fetch.politeness import HostGate
 from newswatch.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, agent_token
 from newswatch.fetch.transport import H11Transport
-from newswatch.fetch.urls import host_of
+from newswatch.fetch.urls import URL_CACHE_SIZE, host_of
 
 __all__ = ["FetchLimits", "Fetcher", "Response", "Validators", "retry_after"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_BODILESS = frozenset({204, 304})
 _DISCARD_MAX_BYTES = 64 * 1024
-URL_CACHE_SIZE = 16_384
 
 
 @dataclass(frozen=True)
@@ -110,13 +110,19 @@ class Fetcher:
                 "User-Agent": limits.agent,
             }
         )
+        timeout = httpx.Timeout(limits.timeout_s, connect=min(limits.timeout_s, 10.0))
+        self._extensions = {"timeout": timeout.as_dict()}  # as the client would add to each
+        transport = transport or _default_transport()
+        self._ends_with_head = isinstance(transport, H11Transport)
+        """Whether the transport reads a 204 or 304 answer to its end with its head."""
         self._client = _Client(
-            timeout=httpx.Timeout(limits.timeout_s, connect=min(limits.timeout_s, 10.0)),
+            timeout=timeout,
             follow_redirects=False,
-            transport=transport or _default_transport(),
+            transport=transport,
             limits=httpx.Limits(max_connections=None, max_keepalive_connections=limits.per_host),
         )
         self._gate = HostGate(limits.per_host, limits.host_delay_s)
+        self._request = lru_cache(maxsize=URL_CACHE_SIZE)(self._build_request)
         self.robots = RobotsCache(self._robots_body, agent_token(limits.agent), limits.robots_ttl_s)
 
     async def aclose(self) -> None:
@@ -193,24 +199,27 @@ class Fetcher:
     async def _once(
         self, url: str, validators: Validators, limit: int, deadline: asyncio.Timeout
     ) -> Response:
+        host = host_of(url)
+        if self._gate.ready(host):  # no wait for a turn: the deadline runs on
+            async with self._gate.slot(host):
+                return await self._exchange(url, validators, limit)
         loop = asyncio.get_running_loop()
         queued, when = loop.time(), deadline.when()
         deadline.reschedule(None)  # the wait for a turn at this host is not the server's time
-        async with self._gate.slot(host_of(url)):
+        async with self._gate.slot(host):
             if when is not None:
                 deadline.reschedule(when + loop.time() - queued)
             return await self._exchange(url, validators, limit)
 
     async def _exchange(self, url: str, validators: Validators, limit: int) -> Response:
         try:
-            headers = self._headers
-            if validators.etag or validators.last_modified:
-                headers = headers.copy()
-                headers.update(validators.headers())
-            request = httpx.Request("GET", _parsed(url), headers=headers)
+            request = self._request(url, validators)
             reply = await self._client.send(request, stream=True)
             try:
-                body = await _read(url, reply, limit)
+                if reply.status_code in _BODILESS and self._ends_with_head:
+                    body = b""  # the transport has read the whole answer already
+                else:
+                    body = await _read(url, reply, limit)
             finally:
                 await reply.aclose()
         except httpx.TimeoutException as exc:
@@ -220,6 +229,16 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             raise BlockedURL(url, f"invalid URL: {exc}") from exc
         return Response(str(request.url), reply.status_code, dict(reply.headers.items()), body)
+
+    def _build_request(self, url: str, validators: Validators) -> httpx.Request:
+        """A GET of ``url``. A feed's comes back unchanged at every poll, so it is built once
+        and sent again: sending leaves a request as it was (no cookies, no auth flow but the
+        URL's own user info, the timeouts set here)."""
+        headers = self._headers
+        if validators.etag or validators.last_modified:
+            headers = headers.copy()
+            headers.update(validators.headers())
+        return httpx.Request("GET", _parsed(url), headers=headers, extensions=self._extensions)
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)

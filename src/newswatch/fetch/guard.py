@@ -13,14 +13,14 @@ import socket
 from urllib.parse import urlsplit
 
 from newswatch.errors import BlockedURL
-from newswatch.fetch.urls import host_of
+from newswatch.fetch.urls import host_of, scheme_of
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 
 def check_scheme(url: str) -> None:
     """Refuse anything but http and https."""
-    scheme = urlsplit(url).scheme.lower()
+    scheme = scheme_of(url)
     if scheme not in ALLOWED_SCHEMES:
         raise BlockedURL(url, f"scheme {scheme or '(none)'!r} is not allowed (http/https only)")
 

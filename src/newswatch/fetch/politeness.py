@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _SWEEP_AT = 1024
@@ -34,9 +33,12 @@ class HostGate:
         self._clock = clock
         self._hosts: dict[str, _Host] = {}
 
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one of ``host``'s request slots, starting no sooner than its delay allows."""
+    def slot(self, host: str) -> _Slot:
+        """Hold one of ``host``'s request slots (``async with``), starting no sooner than its
+        delay allows."""
+        return _Slot(self, host)
+
+    async def _enter(self, host: str) -> _Host:
         entry = self._hosts.get(host)
         if entry is None:
             if len(self._hosts) >= _SWEEP_AT:
@@ -44,13 +46,34 @@ class HostGate:
             entry = self._hosts[host] = _Host(asyncio.Semaphore(self.per_host))
         entry.users += 1
         try:
-            async with entry.semaphore:
+            await entry.semaphore.acquire()
+            try:
                 await self._pace(entry)
-                yield
-        finally:
-            entry.users -= 1
-            if entry.users == 0 and entry.next_start <= self._clock():
-                self._hosts.pop(host, None)
+            except BaseException:
+                entry.semaphore.release()
+                raise
+        except BaseException:
+            self._leave(host, entry)
+            raise
+        return entry
+
+    def _exit(self, host: str, entry: _Host) -> None:
+        entry.semaphore.release()
+        self._leave(host, entry)
+
+    def _leave(self, host: str, entry: _Host) -> None:
+        entry.users -= 1
+        if entry.users == 0 and entry.next_start <= self._clock():
+            self._hosts.pop(host, None)
+
+    def ready(self, host: str) -> bool:
+        """Whether a request to ``host`` would start at once, with no wait for a turn."""
+        entry = self._hosts.get(host)
+        if entry is None:
+            return True
+        return not entry.semaphore.locked() and (
+            self.delay_s <= 0 or entry.next_start <= self._clock()
+        )
 
     def __len__(self) -> int:
         return len(self._hosts)
@@ -69,3 +92,23 @@ class HostGate:
         idle = [h for h, e in self._hosts.items() if e.users == 0 and e.next_start <= now]
         for host in idle:
             del self._hosts[host]
+
+
+class _Slot:
+    """A turn at a host, as an async context manager (lighter than a generator-based one: it
+    is taken at every request)."""
+
+    __slots__ = ("_entry", "_gate", "_host")
+
+    def __init__(self, gate: HostGate, host: str) -> None:
+        self._gate = gate
+        self._host = host
+        self._entry: _Host | None = None
+
+    async def __aenter__(self) -> None:
+        self._entry = await self._gate._enter(self._host)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._entry is not None:
+            self._gate._exit(self._host, self._entry)
+            self._entry = None

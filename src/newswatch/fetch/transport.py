@@ -10,6 +10,10 @@ request's ``timeout`` extension bound every wait; https uses one ``ssl`` default
 (certificates and host names checked); redirects are left to the caller; bodies are streamed
 raw, so the caller decompresses them under its own size limit (``fetch/decode.py``).
 Concurrency per host is the caller's to limit (``politeness.HostGate``).
+
+A conditional poll is kept cheap: a request head is checked by h11 once and its event reused
+(the same feed sends the same head every time), and a 204 or 304 answer, which ends with its
+head, frees its connection at once and comes with an empty body.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ import ssl
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
+from functools import lru_cache
 
 import h11
 import httpx
 
+from newswatch.fetch.urls import URL_CACHE_SIZE
 from newswatch.fetch.wire import Wire, open_wire
 
 Origin = tuple[bytes, bytes, int]
@@ -31,6 +37,9 @@ KEEPALIVE_S = 5.0
 MAX_IDLE = 1024
 """Idle connections kept over all origins; the least recently used origin gives one up first."""
 _PORTS = {b"http": 80, b"https": 443}
+_BODILESS = frozenset({204, 304})
+_NO_BODY = httpx.ByteStream(b"")
+_END = h11.EndOfMessage()
 
 
 class H11Transport(httpx.AsyncBaseTransport):
@@ -114,6 +123,15 @@ class H11Transport(httpx.AsyncBaseTransport):
             raise httpx.ConnectError(f"{name}:{port}: {exc}") from exc
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _head_event(
+    method: str, target: bytes, headers: tuple[tuple[bytes, bytes], ...]
+) -> h11.Request:
+    """The h11 event of a request head, checked once: a feed's poll sends the same head every
+    time, and h11's events are immutable."""
+    return h11.Request(method=method, target=target, headers=list(headers))
+
+
 class _Stale(Exception):
     """A reused connection turned out closed before any byte of the answer arrived."""
 
@@ -135,27 +153,34 @@ class _Connection:
         try:
             self._send(request)
             event = await self._head(wait_s, stale_ok)
+            stream = self._bodiless() if event.status_code in _BODILESS else _Body(self, wait_s)
         except BaseException:
             self.close()
             raise
         return httpx.Response(
             event.status_code,
             headers=event.headers.raw_items(),
-            stream=_Body(self, wait_s),
+            stream=stream,
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": event.reason},
         )
+
+    def _bodiless(self) -> httpx.AsyncByteStream:
+        """A 204 or 304 ends with its head: the connection is free again at once."""
+        event = self.h11.next_event()
+        if type(event) is not h11.EndOfMessage:
+            raise httpx.RemoteProtocolError(f"unexpected {type(event).__name__} after the head")
+        self.finished()
+        return _NO_BODY
 
     def _send(self, request: httpx.Request) -> None:
         if self.h11.our_state is h11.DONE:
             self.h11.start_next_cycle()
-        head = h11.Request(
-            method=request.method, target=request.url.raw_path, headers=request.headers.raw
-        )
+        head = _head_event(request.method, request.url.raw_path, tuple(request.headers.raw))
         body = request.content
         data = self.h11.send(head) or b""
         if body:
             data += self.h11.send(h11.Data(data=body)) or b""
-        self.wire.write(data + (self.h11.send(h11.EndOfMessage()) or b""))
+        self.wire.write(data + (self.h11.send(_END) or b""))
 
     async def _head(self, wait_s: float | None, stale_ok: bool) -> h11.Response:
         while True:

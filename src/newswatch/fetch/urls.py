@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_")
@@ -10,6 +11,8 @@ _TRACKING_NAMES = frozenset(
      "_ga", "_gl", "ref_src", "cmpid", "ocid", "spm", "wt_mc", "at_medium", "at_campaign"}
 )  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+URL_CACHE_SIZE = 16_384
+"""URLs whose host and scheme are kept parsed: a feed's URL comes back at every poll."""
 
 
 def canonical_url(url: str) -> str:
@@ -32,6 +35,13 @@ def _tracking(name: str) -> bool:
     return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def host_of(url: str) -> str:
     """The lower-case host of ``url`` (empty when it has none)."""
     return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def scheme_of(url: str) -> str:
+    """The lower-case scheme of ``url`` (empty when it has none)."""
+    return urlsplit(url).scheme.lower()
