@@ -15,6 +15,7 @@ from bisect import bisect_left
 from newswatch.match import normalize
 from newswatch.match.model import Document, Field, Hit, Snippet
 from newswatch.match.query import TITLE, Pattern
+from newswatch.match.snippet import Window
 
 Span = tuple[int, int]  # token positions [start, end)
 _LOOKUPS_BEFORE_INDEX = 24
@@ -146,6 +147,7 @@ class DocView:
         "sites",
         "tagged",
         "title",
+        "windows",
     )
 
     def __init__(self, doc: Document) -> None:
@@ -162,6 +164,7 @@ class DocView:
         # Filled in by the prefilter: leaf -> its words that occur (None: not computed).
         self.leaf_words: dict[object, set[str]] | None = None
         self.evidence_memo: dict[tuple[int, ...], tuple[tuple[Hit, ...], Snippet]] = {}
+        self.windows: dict[tuple[bool, Hit | None], Window] = {}  # snippet windows
 
     def field(self, which: int) -> FieldView:
         """The title for ``TITLE``, else the body."""

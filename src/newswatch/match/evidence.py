@@ -13,7 +13,7 @@ from itertools import chain
 from newswatch.match.docview import DocView
 from newswatch.match.evaluate import Evaluator, Evidence, Tagged
 from newswatch.match.model import Document, Hit, Snippet
-from newswatch.match.snippet import make_snippet
+from newswatch.match.snippet import Window, window
 
 MAX_HITS = 100  # per match; the first ones in reading order (title, then body)
 
@@ -43,8 +43,17 @@ def _hits_and_snippet(
         spans = sorted(set(chain.from_iterable(groups)))[:MAX_HITS]  # TITLE < BODY
     hit = view.hit
     hits = tuple(dict.fromkeys([hit(*span) for span in spans]))
-    body_hits = [h for h in hits if h.field == "body"]
-    title_hits = [h for h in hits if h.field == "title"]
-    if body_hits or not (title_hits or not doc.body.strip()):
-        return hits, make_snippet(doc.body, body_hits)
-    return hits, make_snippet(doc.title, title_hits)
+    body_hits = [h for h in hits if h.field == "body"]  # in reading order, like the spans
+    if body_hits or not (hits or not doc.body.strip()):
+        return hits, _window(view, doc.body, body_hits).snippet(body_hits)
+    return hits, _window(view, doc.title, hits).snippet(hits)
+
+
+def _window(view: DocView, text: str, ordered: Sequence[Hit]) -> Window:
+    """The snippet window of a field, shared by the matches whose first hit is the same."""
+    first = ordered[0] if ordered else None
+    key = (text is view.title.text, first)
+    found = view.windows.get(key)
+    if found is None:
+        found = view.windows[key] = window(text, first)
+    return found
