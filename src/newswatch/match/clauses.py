@@ -65,8 +65,22 @@ def cost(clause: Clause) -> float:
     return sum(estimate(key.lstrip(PREFIX)) for key in clause)
 
 
-def clauses(node: ev.Evaluator) -> tuple[list[Clause], bool]:
-    """The clauses of a compiled query, and whether they decide it."""
+Clauses = tuple[list[Clause], bool]
+
+
+def clauses(node: ev.Evaluator, memo: dict[ev.Evaluator, Clauses] | None = None) -> Clauses:
+    """The clauses of a compiled query, and whether they decide it.
+
+    ``memo`` caches the clauses of nodes, which the compiler shares between watches.
+    """
+    memo = {} if memo is None else memo
+    found = memo.get(node)  # evaluator nodes compare by identity
+    if found is None:
+        found = memo[node] = _clauses(node, memo)
+    return found
+
+
+def _clauses(node: ev.Evaluator, memo: dict[ev.Evaluator, Clauses]) -> Clauses:
     if isinstance(node, ev.Term):
         return [frozenset((node.word,))], node.fields == BOTH
     if isinstance(node, ev.Leaf):
@@ -78,16 +92,16 @@ def clauses(node: ev.Evaluator) -> tuple[list[Clause], bool]:
         tag = SITE if node.check is ev.site_check else LANG
         return [frozenset((tag + node.value,))], True
     if isinstance(node, ev.AndNode):
-        parts = [clauses(child) for child in node.children]
+        parts = [clauses(child, memo) for child in node.children]
         return [c for found, _ in parts for c in found], all(exact for _, exact in parts)
     if isinstance(node, ev.Near):
-        return clauses(node.left)[0] + clauses(node.right)[0], False
+        return clauses(node.left, memo)[0] + clauses(node.right, memo)[0], False
     if isinstance(node, ev.OrNode):
-        return _or_clauses([clauses(child) for child in node.children])
+        return _or_clauses([clauses(child, memo) for child in node.children])
     return [], False  # NOT
 
 
-def _or_clauses(options: list[tuple[list[Clause], bool]]) -> tuple[list[Clause], bool]:
+def _or_clauses(options: list[Clauses]) -> Clauses:
     if any(not found for found, _ in options):
         return [], False
     if all(len(found) == 1 for found, _ in options):

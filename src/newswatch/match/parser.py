@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 import pycountry
 
@@ -62,17 +63,28 @@ def parse_query(watch_id: str, query: str, entity_ids: Collection[str]) -> Query
 
 def text_pattern(watch: str, raw: str, column: int) -> Pattern:
     """The pattern of a term or phrase as written (may end in ``*``); raises QueryError."""
+    found = _pattern(raw)
+    if isinstance(found, Pattern):
+        return found
+    offset, message = found
+    raise QueryError(watch, column + offset, message)
+
+
+@lru_cache(maxsize=1 << 16)
+def _pattern(raw: str) -> Pattern | tuple[int, str]:
+    """The pattern of ``raw``, or (column offset, message) of why it is invalid (cached: a
+    large watchlist repeats its terms)."""
     star = raw.find("*")
     if 0 <= star < len(raw) - 1:
-        raise QueryError(watch, column + star, "'*' is only allowed at the end of a term")
+        return star, "'*' is only allowed at the end of a term"
     body = raw[:-1] if star >= 0 else raw
     words = tuple(normalize.tokens(body))
     if not words:
-        raise QueryError(watch, column, f"expected a term with letters or digits, got '{raw}'")
+        return 0, f"expected a term with letters or digits, got '{raw}'"
     if star < 0 or normalize.is_no_space(words[-1][0]):
         return Pattern(words)  # in scripts without spaces a term already matches inside words
     if len(words[-1]) < 3:
-        raise QueryError(watch, column, "wildcard needs at least 3 characters before '*'")
+        return 0, "wildcard needs at least 3 characters before '*'"
     return Pattern(words, prefix=True)
 
 

@@ -10,15 +10,14 @@ Watches without clauses (an OR with a NOT option) are candidates for every docum
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
+from collections.abc import Iterable, Sequence
 
 import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
 from newswatch.match import evaluate as ev
-from newswatch.match.clauses import LANG, PREFIX, SITE, clauses
+from newswatch.match.clauses import LANG, PREFIX, SITE, Clause, Clauses, clauses
 from newswatch.match.docview import DocView
 from newswatch.match.model import Document
 
@@ -36,16 +35,25 @@ def _automaton(prefixes: Iterable[str]) -> ahocorasick.Automaton | None:
     return automaton
 
 
-def leaves(node: ev.Evaluator) -> Iterator[ev.Leaf]:
-    """Every ``Leaf`` of a compiled tree (NOT branches included)."""
-    if isinstance(node, ev.Leaf):
-        yield node
-    elif isinstance(node, ev.Near):
-        yield from chain(leaves(node.left), leaves(node.right))
-    elif isinstance(node, ev.NotNode):
-        yield from leaves(node.child)
-    elif isinstance(node, ev.AndNode | ev.OrNode):
-        yield from chain.from_iterable(map(leaves, node.children))
+def all_leaves(roots: Iterable[ev.Evaluator]) -> dict[ev.Leaf, None]:
+    """Every ``Leaf`` of compiled trees (NOT branches included), each shared node visited once."""
+    found: dict[ev.Leaf, None] = {}
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ev.Leaf):
+            found[node] = None
+        elif isinstance(node, ev.Near):
+            stack += (node.left, node.right)
+        elif isinstance(node, ev.NotNode):
+            stack.append(node.child)
+        elif isinstance(node, ev.AndNode | ev.OrNode):
+            stack.extend(node.children)
+    return found
 
 
 class Prefilter:
@@ -55,21 +63,26 @@ class Prefilter:
     """
 
     def __init__(self, roots: Sequence[ev.Evaluator]) -> None:
-        by_key: dict[str, list[int]] = defaultdict(list)
+        by_clause: dict[Clause, list[int]] = defaultdict(list)  # clause -> its pair ids
         owners: list[int] = []  # pair id -> watch index
         need = np.zeros(len(roots), dtype=np.int32)  # clauses per watch
         always, exact = [], []
+        memo: dict[ev.Evaluator, Clauses] = {}
         for i, root in enumerate(roots):
-            found, decides = clauses(root)
-            for clause in dict.fromkeys(found):
-                for key in clause:
-                    by_key[key].append(len(owners))
+            found, decides = clauses(root, memo)
+            distinct = dict.fromkeys(found)
+            for clause in distinct:
+                by_clause[clause].append(len(owners))
                 owners.append(i)
-                need[i] += 1
+            need[i] = len(distinct)
             if not found:
                 always.append(i)
             elif decides:
                 exact.append(i)
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for clause, pairs in by_clause.items():  # shared clauses (countries...) filed once
+            for key in clause:
+                by_key[key].extend(pairs)
         self.index = {key: np.array(pairs, dtype=np.int32) for key, pairs in by_key.items()}
         self.keys = frozenset(by_key)
         self.owners = np.array(owners, dtype=np.int32)
@@ -80,14 +93,12 @@ class Prefilter:
 
     def _prepare(self, roots: Sequence[ev.Evaluator]) -> None:
         """What ``view`` needs: the leaves of each word, the wildcard prefixes to look for."""
-        all_leaves: dict[ev.Leaf, None] = {}
-        for root in roots:
-            all_leaves.update(dict.fromkeys(leaves(root)))
-        prefixes = {p.folded[-1] for leaf in all_leaves for p in leaf.patterns if p.prefix}
+        found = all_leaves(roots)
+        prefixes = {p.folded[-1] for leaf in found for p in leaf.patterns if p.prefix}
         self.known = frozenset(prefixes)
         self.prefixes = _automaton(sorted(prefixes))
         by_word: dict[str, list[ev.Leaf]] = defaultdict(list)
-        for leaf in all_leaves:
+        for leaf in found:
             for word in leaf.singles | leaf.words:
                 by_word[word].append(leaf)
         self.leaf_words = {word: tuple(found) for word, found in by_word.items()}
