@@ -56,6 +56,16 @@ def all_leaves(roots: Iterable[ev.Evaluator]) -> dict[ev.Leaf, None]:
     return found
 
 
+def _by_key(by_clause: dict[Clause, list[int]]) -> dict[str, Ids]:
+    """key -> the pairs whose clause it satisfies (a clause shared by many watches, such as a
+    country's names, is filed under its keys once, with all its pairs)."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for clause, pairs in by_clause.items():
+        for key in clause:
+            by_key[key].extend(pairs)
+    return {key: np.array(pairs, dtype=np.int32) for key, pairs in by_key.items()}
+
+
 class Prefilter:
     """Maps a document to the (ascending) indexes of the watches that might match it.
 
@@ -65,7 +75,7 @@ class Prefilter:
     def __init__(self, roots: Sequence[ev.Evaluator]) -> None:
         by_clause: dict[Clause, list[int]] = defaultdict(list)  # clause -> its pair ids
         owners: list[int] = []  # pair id -> watch index
-        need = np.zeros(len(roots), dtype=np.int32)  # clauses per watch
+        self.need = np.zeros(len(roots), dtype=np.int32)  # distinct clauses per watch
         always, exact = [], []
         memo: dict[ev.Evaluator, Clauses] = {}
         for i, root in enumerate(roots):
@@ -74,19 +84,14 @@ class Prefilter:
             for clause in distinct:
                 by_clause[clause].append(len(owners))
                 owners.append(i)
-            need[i] = len(distinct)
+            self.need[i] = len(distinct)
             if not found:
                 always.append(i)
             elif decides:
                 exact.append(i)
-        by_key: dict[str, list[int]] = defaultdict(list)
-        for clause, pairs in by_clause.items():  # shared clauses (countries...) filed once
-            for key in clause:
-                by_key[key].extend(pairs)
-        self.index = {key: np.array(pairs, dtype=np.int32) for key, pairs in by_key.items()}
-        self.keys = frozenset(by_key)
+        self.index = _by_key(by_clause)
+        self.keys = frozenset(self.index)
         self.owners = np.array(owners, dtype=np.int32)
-        self.need = need
         self.always = np.array(always, dtype=np.int32)
         self.exact = frozenset(exact)
         self._prepare(roots)
