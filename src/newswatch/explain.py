@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from newswatch.config import Settings
-from newswatch.extract import extract_article_async
+from newswatch.extract import extract_article_async, plain_article
 from newswatch.fetch import Fetcher, host_of
 from newswatch.match.model import Document, Match
 from newswatch.notify.console import mark
@@ -17,14 +17,20 @@ _HI, _RESET = "\033[1;33m", "\033[0m"
 
 
 async def load_document(source: str, fetcher: Fetcher) -> tuple[dict[str, Any], Document]:
-    """Fetch (URL) or read (FILE) a page, extract it; the article dict and the matcher input."""
+    """Fetch (URL) or read (FILE) a page, extract it; the article dict and the matcher input.
+
+    A FILE ending in ``.txt`` is plain text: the article body as it is, not extracted.
+    """
     if source.startswith(("http://", "https://")):
         response = await fetcher.get(source)
-        html: bytes = response.content
         url = response.url
+        extracted = await extract_article_async(response.content, url)
     else:
-        html, url = await asyncio.to_thread(_read_file, Path(source))
-    extracted = await extract_article_async(html, url)
+        content, url = await asyncio.to_thread(_read_file, Path(source))
+        if Path(source).suffix.lower() == ".txt":
+            extracted = plain_article(content.decode("utf-8", errors="replace"))
+        else:
+            extracted = await extract_article_async(content, url)
     article = {"url": url, **asdict(extracted)}
     site = host_of(url) if url.startswith("http") else ""
     return article, Document(extracted.title or "", extracted.text, site, extracted.language)

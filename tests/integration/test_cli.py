@@ -14,7 +14,7 @@ from newswatch.cli import main
 from newswatch.config import load_config
 from newswatch.daemon.runner import run_once
 from tests.support.http import Route, Server
-from tests.support.site import FIXTURES, serve_site
+from tests.support.site import FIXTURES, SEED_FILE, serve_site
 
 SEED_PAGE = FIXTURES / "seed.html"
 
@@ -90,6 +90,17 @@ def test_test_command_explains_matches_as_json(tmp_path: Path) -> None:
             source = text if hit["field"] == "body" else data["article"]["title"]
             assert source[hit["start"] : hit["end"]] == hit["term"]
     assert data["matches"][1]["entities"] == ["zelenskyy"]
+
+
+def test_test_command_reads_a_text_file_as_the_article_body(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(EXPLAIN_CONFIG)
+    result = CliRunner().invoke(main, ["test", "--config", str(config), str(SEED_FILE), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["article"]["text"] == SEED_FILE.read_text(encoding="utf-8").strip()
+    assert data["article"]["language"] == "id"
+    assert [m["watch"] for m in data["matches"]] == ["peace", "zelenskyy"]
 
 
 def test_test_command_fetches_a_url_and_marks_hits(tmp_path: Path, http_server: Server) -> None:

@@ -45,6 +45,13 @@ def extract_article(html: bytes | str, url: str) -> Extracted:
     )
 
 
+def plain_article(text: str) -> Extracted:
+    """A plain-text article: the text is the body as it is (no title, author or date)."""
+    body = text.strip()[:ARTICLE_TEXT_MAX_CHARS]
+    return Extracted(text=body, title=None, author=None, published=None,
+                     language=detect_language(body))  # fmt: skip
+
+
 async def extract_article_async(html: bytes | str, url: str) -> Extracted:
     """``extract_article`` off the event loop (it is CPU-bound)."""
     return await asyncio.to_thread(extract_article, html, url)
