@@ -9,9 +9,9 @@ hyphens and other punctuation separate runs). Each run becomes one or more *toke
   Cyrillic letters (the breve of Cyrillic ``й``/``ў`` is kept) and has letters that do not
   decompose transliterated (``ł→l``, ``ø→o``, ``æ→ae``, ``ß→ss``, ``þ→th``, ``ı→i`` ...).
 
-``tokens`` is the hot path; ``cased_tokens`` (same, without case folding) and ``token_spans``
-(offsets into the original text) are computed only when a match needs them, and always yield
-lists parallel to ``tokens``.
+``tokens`` is the hot path; ``Tokens`` keeps the chunks it came from, so that the offsets
+and case of a token (``token_spans``, ``cased_tokens`` of the whole text) are found only for
+the tokens a match needs; all of them yield lists parallel to ``tokens``.
 """
 
 from __future__ import annotations
@@ -206,14 +206,7 @@ class _SpanCache(dict[str, tuple[tuple[int, int], ...]]):
     def __missing__(self, chunk: str) -> tuple[tuple[int, int], ...]:
         if len(self) >= 400_000:
             self.clear()
-        spans: list[tuple[int, int]] = []
-        for m in _RUN_RE.finditer(chunk):
-            start, end = m.span()
-            if end - start > 1 and is_no_space(chunk[start]):
-                spans.extend((i, i + 2) for i in range(start, end - 1))
-            else:
-                spans.extend([(start, end)] * len(_run_tokens(m.group(), casefold=True)))
-        found = self[chunk] = tuple(spans)
+        found = self[chunk] = tuple(token_spans(chunk))
         return found
 
 
@@ -273,16 +266,18 @@ class Tokens:
         return (chunk if chunk.isascii() else _CASED[chunk][k])[:1].islower()
 
 
-def token_spans(text: str, count: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) offsets in ``text`` of each token, parallel to ``tokens(text)``.
-
-    ``count``: the number of tokens, when known (saves tokenizing again).
-    """
-    spans = list(map(re.Match.span, _RUN_RE.finditer(text)))
-    if count is None:
-        count = len(tokens(text))
-    if len(spans) == count:
-        return spans
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets in ``text`` of each token, parallel to ``tokens(text)``: one span
+    per run, a run in a script without spaces giving one per bigram. ``Tokens.span`` finds the
+    same offsets for the tokens asked about only."""
+    spans: list[tuple[int, int]] = []
+    for m in _RUN_RE.finditer(text):
+        start, end = m.span()
+        if end - start > 1 and is_no_space(text[start]):
+            spans.extend((i, i + 2) for i in range(start, end - 1))
+        else:
+            spans.extend([(start, end)] * len(_run_tokens(m.group(), casefold=True)))
+    return spans
     spans = []
     for m in _RUN_RE.finditer(text):
         start, end = m.span()
