@@ -32,7 +32,6 @@ from newswatch.fetch.urls import URL_CACHE_SIZE, host_of
 __all__ = ["FetchLimits", "Fetcher", "Response", "Validators", "retry_after"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_BODILESS = frozenset({204, 304})
 _DISCARD_MAX_BYTES = 64 * 1024
 
 
@@ -112,13 +111,10 @@ class Fetcher:
         )
         timeout = httpx.Timeout(limits.timeout_s, connect=min(limits.timeout_s, 10.0))
         self._extensions = {"timeout": timeout.as_dict()}  # as the client would add to each
-        transport = transport or _default_transport()
-        self._ends_with_head = isinstance(transport, H11Transport)
-        """Whether the transport reads a 204 or 304 answer to its end with its head."""
         self._client = _Client(
             timeout=timeout,
             follow_redirects=False,
-            transport=transport,
+            transport=transport or _default_transport(),
             limits=httpx.Limits(max_connections=None, max_keepalive_connections=limits.per_host),
         )
         self._gate = HostGate(limits.per_host, limits.host_delay_s)
@@ -216,10 +212,7 @@ class Fetcher:
             request = self._request(url, validators)
             reply = await self._client.send(request, stream=True)
             try:
-                if reply.status_code in _BODILESS and self._ends_with_head:
-                    body = b""  # the transport has read the whole answer already
-                else:
-                    body = await _read(url, reply, limit)
+                body = await _read(url, reply, limit)
             finally:
                 await reply.aclose()
         except httpx.TimeoutException as exc:
