@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -74,12 +75,17 @@ watches:
 """
 
 
-def test_test_command_explains_matches_as_json(tmp_path: Path) -> None:
+def explain_json(tmp_path: Path, source: Path) -> dict[str, Any]:
+    """``newswatch test --json`` of ``source`` with EXPLAIN_CONFIG, parsed."""
     config = tmp_path / "c.yaml"
     config.write_text(EXPLAIN_CONFIG)
-    result = CliRunner().invoke(main, ["test", "--config", str(config), str(SEED_PAGE), "--json"])
+    result = CliRunner().invoke(main, ["test", "--config", str(config), str(source), "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    return json.loads(result.output)  # type: ignore[no-any-return]
+
+
+def test_test_command_explains_matches_as_json(tmp_path: Path) -> None:
+    data = explain_json(tmp_path, SEED_PAGE)
     assert set(data) == {"article", "matches"}
     assert data["article"]["language"] == "id"
     assert [m["watch"] for m in data["matches"]] == ["peace", "zelenskyy"]
@@ -93,11 +99,7 @@ def test_test_command_explains_matches_as_json(tmp_path: Path) -> None:
 
 
 def test_test_command_reads_a_text_file_as_the_article_body(tmp_path: Path) -> None:
-    config = tmp_path / "c.yaml"
-    config.write_text(EXPLAIN_CONFIG)
-    result = CliRunner().invoke(main, ["test", "--config", str(config), str(SEED_FILE), "--json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = explain_json(tmp_path, SEED_FILE)
     assert data["article"]["text"] == SEED_FILE.read_text(encoding="utf-8").strip()
     assert data["article"]["language"] == "id"
     assert [m["watch"] for m in data["matches"]] == ["peace", "zelenskyy"]

@@ -20,6 +20,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from newswatch.constants import RETRY_DUE
 from newswatch.daemon.runner import run_once
+from newswatch.daemon.stats import Stats
 from tests.integration.test_delivery import enqueue, make_alert, write_config
 from tests.support.smtp import SmtpServer, free_port
 
@@ -136,40 +137,46 @@ async def test_starttls_with_authentication(
     assert recorder.messages[0]["Message-ID"] == "<alert-0001@newswatch>"
 
 
+@pytest.fixture
+def tls_server(server_tls: ssl.SSLContext) -> Iterator[tuple[Controller, _Recorder]]:
+    """An SMTP server speaking TLS from the first byte (implicit TLS)."""
+    recorder = _Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(),
+                            ssl_context=server_tls)  # fmt: skip
+    controller.start()
+    yield controller, recorder
+    controller.stop()
+
+
+async def send_one_over_tls(
+    tmp_path: Path, redis_client: aioredis.Redis, redis_url: str, port: int, extra: str
+) -> Stats:
+    """Deliver one alert to a mail notifier with ``ssl: true`` and ``extra`` options."""
+    notifier = mail(port, "{max_attempts: 2, base_delay: 10ms}", ", ssl: true" + extra)
+    settings = write_config(tmp_path, redis_url, {"mail": notifier}, notify="[mail]")
+    await enqueue(redis_client, [make_alert(1, ("mail",))])
+    return await run_once(settings, roles=["notifier"])
+
+
 async def test_implicit_tls(
     tmp_path: Path,
     redis_client: aioredis.Redis,
     redis_url_clean: str,
-    server_tls: ssl.SSLContext,
+    tls_server: tuple[Controller, _Recorder],
     ca_file: Path,
 ) -> None:
-    recorder = _Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(),
-                            ssl_context=server_tls)  # fmt: skip
-    controller.start()
-    try:
-        notifier = mail(controller.port, "{max_attempts: 2, base_delay: 10ms}",
-                        f', ssl: true, ca_file: "{ca_file}"')  # fmt: skip
-        settings = write_config(tmp_path, redis_url_clean, {"mail": notifier}, notify="[mail]")
-        await enqueue(redis_client, [make_alert(1, ("mail",))])
-        stats = await run_once(settings, roles=["notifier"])
-    finally:
-        controller.stop()
+    controller, recorder = tls_server
+    extra = f', ca_file: "{ca_file}"'
+    stats = await send_one_over_tls(tmp_path, redis_client, redis_url_clean, controller.port, extra)
     assert stats.delivered == 1 and len(recorder.messages) == 1
 
 
 async def test_an_untrusted_certificate_is_refused(
-    tmp_path: Path, redis_client: aioredis.Redis, redis_url_clean: str, server_tls: ssl.SSLContext
+    tmp_path: Path,
+    redis_client: aioredis.Redis,
+    redis_url_clean: str,
+    tls_server: tuple[Controller, _Recorder],
 ) -> None:
-    recorder = _Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(),
-                            ssl_context=server_tls)  # fmt: skip
-    controller.start()
-    try:
-        notifier = mail(controller.port, "{max_attempts: 2, base_delay: 10ms}", ", ssl: true")
-        settings = write_config(tmp_path, redis_url_clean, {"mail": notifier}, notify="[mail]")
-        await enqueue(redis_client, [make_alert(1, ("mail",))])
-        stats = await run_once(settings, roles=["notifier"])
-    finally:
-        controller.stop()
+    controller, recorder = tls_server
+    stats = await send_one_over_tls(tmp_path, redis_client, redis_url_clean, controller.port, "")
     assert stats.delivered == 0 and stats.dead_lettered == 1 and recorder.messages == []
