@@ -57,7 +57,7 @@ class FieldView:
     def cased(self) -> list[str]:
         """Case-preserving tokens, parallel to ``tokens``."""
         if self._cased is None:
-            self._cased = normalize.cased_tokens(self.text)
+            self._cased = self.parsed.cased()
         return self._cased
 
     def joined(self, cased: bool) -> str:

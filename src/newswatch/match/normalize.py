@@ -257,12 +257,19 @@ class Tokens:
         start, end = _CHUNK_SPANS[chunk][k]
         return base + start, base + end
 
-    def starts_lowercase(self, position: int) -> bool:
-        """True when the token at ``position``, case kept, starts with a lowercase letter."""
+    def _cased_chunks(self) -> list[str]:
         if self._cased is None:
             self._cased = _chunks(self.text, _CASED_TABLE)
+        return self._cased
+
+    def cased(self) -> list[str]:
+        """Every token with its case kept (``cased_tokens`` of the text)."""
+        return list(chain.from_iterable(map(_CASED.__getitem__, self._cased_chunks())))
+
+    def starts_lowercase(self, position: int) -> bool:
+        """True when the token at ``position``, case kept, starts with a lowercase letter."""
         i, k = self._locate(position)
-        chunk = self._cased[i]
+        chunk = self._cased_chunks()[i]
         return (chunk if chunk.isascii() else _CASED[chunk][k])[:1].islower()
 
 
@@ -271,14 +278,6 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     per run, a run in a script without spaces giving one per bigram. ``Tokens.span`` finds the
     same offsets for the tokens asked about only."""
     spans: list[tuple[int, int]] = []
-    for m in _RUN_RE.finditer(text):
-        start, end = m.span()
-        if end - start > 1 and is_no_space(text[start]):
-            spans.extend((i, i + 2) for i in range(start, end - 1))
-        else:
-            spans.extend([(start, end)] * len(_run_tokens(m.group(), casefold=True)))
-    return spans
-    spans = []
     for m in _RUN_RE.finditer(text):
         start, end = m.span()
         if end - start > 1 and is_no_space(text[start]):

@@ -96,6 +96,7 @@ def test_spans_point_at_original_text() -> None:
 def test_token_offsets_and_case_on_demand_follow_the_definitions(text: str) -> None:
     parsed = Tokens(text)
     assert parsed.tokens == tokens(text)
+    assert parsed.cased() == cased_tokens(text)
     assert [parsed.span(i) for i in range(len(parsed.tokens))] == token_spans(text)
     lower = [t[:1].islower() for t in cased_tokens(text)]
     assert [parsed.starts_lowercase(i) for i in range(len(parsed.tokens))] == lower
