@@ -53,10 +53,11 @@ class Compiler:
             return self._shared(("and", *map(id, children)), lambda: ev.AndNode(children))
         if isinstance(node, Or):
             options = [self.compile(c) for c in node.children]
-            merged = _merged_leaf(options)
-            if merged is not None:  # one set test instead of a test per option
-                key: tuple[object, ...] = ("any", merged.fields, merged.patterns, merged.singles)
-                return self._shared(key, lambda: merged)
+            merged = _merged_patterns(options)
+            if merged is not None:  # one leaf: one set test instead of a test per option
+                patterns, fields = merged
+                key: tuple[object, ...] = ("any", fields, patterns)
+                return self._shared(key, lambda: ev.Leaf(patterns, fields, None))
             return self._shared(("or", *map(id, options)), lambda: ev.OrNode(options))
         if isinstance(node, Not):
             child = self.compile(node.child)
@@ -112,8 +113,9 @@ class Compiler:
         return ev.Leaf(self.patterns(node), node.fields, entity)
 
 
-def _merged_leaf(options: list[ev.Evaluator]) -> ev.Leaf | None:
-    """An OR of text leaves over the same fields, as one leaf (entities keep their own)."""
+def _merged_patterns(options: list[ev.Evaluator]) -> tuple[tuple[Pattern, ...], int] | None:
+    """The patterns and fields of an OR of text leaves over the same fields, to make one leaf
+    of (entities keep their own); None when the options cannot be merged."""
     patterns: list[Pattern] = []
     fields: set[int] = set()
     for option in options:
@@ -125,7 +127,7 @@ def _merged_leaf(options: list[ev.Evaluator]) -> ev.Leaf | None:
         else:
             return None
         fields.add(option.fields)
-    return ev.Leaf(patterns, fields.pop(), None) if len(fields) == 1 else None
+    return (tuple(patterns), fields.pop()) if len(fields) == 1 else None
 
 
 def _positional(node: ev.Evaluator) -> ev.Positional:
