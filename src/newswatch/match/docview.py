@@ -161,8 +161,8 @@ class DocView:
         self.memo: dict[object, bool] = {}  # shared nodes' results, for this document
         self.tagged: dict[object, tuple[tuple[int, int, int], ...]] = {}  # evidence spans
         self.hits: dict[tuple[int, int, int], Hit] = {}
-        # Filled in by the prefilter: leaf -> its words that occur (None: not computed).
-        self.leaf_words: dict[object, set[str]] | None = None
+        # Filled in by the prefilter (which makes every view): leaf -> its words that occur.
+        self.leaf_words: dict[object, set[str]] = {}
         self.evidence_memo: dict[tuple[int, ...], tuple[tuple[Hit, ...], Snippet]] = {}
         self.windows: dict[tuple[bool, Hit | None], Window] = {}  # snippet windows
 

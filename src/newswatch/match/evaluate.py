@@ -119,9 +119,7 @@ class Leaf:
 
     def _found(self, doc: DocView) -> set[str] | frozenset[str]:
         """This leaf's words (singles and triggers) that occur in the document."""
-        if doc.leaf_words is not None:
-            return doc.leaf_words.get(self, _NONE)
-        return (self.singles | self.words) & doc.alltok
+        return doc.leaf_words.get(self, _NONE)
 
     def _in_field(self, view: FieldView, found: set[str] | frozenset[str]) -> bool:
         tokset, triggers = view.tokset, self.triggers
