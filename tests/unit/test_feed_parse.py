@@ -33,6 +33,25 @@ def test_a_reused_guid_does_not_hide_a_different_article() -> None:
     assert first.fingerprint != second.fingerprint
 
 
+HIDDEN_AND_BLOCKS = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title type="html">Pantau&lt;style&gt;b {}&lt;/style&gt;</title>
+<entry><id>urn:a</id><title type="html">Damai&lt;script&gt;alert(1)&lt;/script&gt;</title>
+<content type="html">&lt;p&gt;perundingan&lt;/p&gt;&lt;p&gt;damai&lt;br&gt;Ukraina&lt;/p&gt;
+&lt;iframe src="http://x.example/"&gt;frame&lt;/iframe&gt;&lt;applet&gt;app&lt;/applet&gt;akhir</content>
+</entry></feed>"""
+
+
+def test_markup_is_reduced_to_the_text_a_reader_sees() -> None:
+    """Scripts, styles, frames and applets are not text; blocks and breaks separate words (and
+    feedparser's own sanitizer is not needed for either)."""
+    feed = parse_feed(HIDDEN_AND_BLOCKS, {}, "http://example.id/atom")
+    (entry,) = feed.items
+    assert feed.title == "Pantau"
+    assert entry.title == "Damai"
+    assert entry.summary == "perundingan damai Ukraina akhir"
+
+
 @pytest.mark.parametrize("body", [b"<html><body>Not a feed</body></html>", b"", b"\x00\x01garbage"])
 def test_not_a_feed_is_an_error(body: bytes) -> None:
     with pytest.raises(FeedParseError, match="not a feed"):

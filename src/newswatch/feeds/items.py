@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import lxml.etree
 import lxml.html
-from lxml.etree import ParserError
+
+_HTML = lxml.html.HTMLParser()
+_HIDDEN = ("script", "style", "applet", "iframe")
+"""Elements whose content is not text a reader sees."""
+_BLOCK_TAG = re.compile(
+    r"<(?=/?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]"
+    r"|header|hr|li|nav|ol|p|pre|section|table|td|th|tr|ul)\b)",
+    re.IGNORECASE,
+)
+"""The start of a tag that separates the words before and after it (a space goes before it)."""
 
 
 @dataclass(frozen=True)
@@ -57,14 +68,20 @@ class ParsedFeed:
 
 
 def text_of(markup: str) -> str:
-    """Plain text of an HTML fragment, whitespace collapsed."""
+    """Plain text of an HTML fragment, whitespace collapsed.
+
+    Block elements and line breaks separate words (``<p>a</p><p>b</p>`` is "a b"), and what a
+    reader never sees (scripts, styles, applets, frames) is left out, so it can neither be
+    matched nor shown.
+    """
     if "<" not in markup and "&" not in markup:
         return " ".join(markup.split())
     try:
-        text = lxml.html.fromstring(f"<div>{markup}</div>").text_content()
-    except (ParserError, ValueError):
-        text = markup
-    return " ".join(text.split())
+        tree = lxml.etree.fromstring(f"<div>{_BLOCK_TAG.sub(' <', markup)}</div>", _HTML)
+    except lxml.etree.LxmlError:
+        return " ".join(markup.split())
+    lxml.etree.strip_elements(tree, *_HIDDEN, with_tail=False)
+    return " ".join(lxml.etree.tostring(tree, method="text", encoding=str).split())
 
 
 def stamp_of(parsed: time.struct_time | None) -> float | None:
