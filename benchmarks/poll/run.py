@@ -1,6 +1,6 @@
 """Poller benchmark: 10,000 feeds served by nginx on loopback, polled cold and then warm.
 
-    .venv/bin/python benchmarks/poll/run.py [--feeds 10000] [--hosts 100] [--warm-rounds 3]
+    .venv/bin/python benchmarks/poll/run.py [--feeds 10000] [--hosts 100] [--warm-rounds 3] [--profile F]
 
 nginx (Debian: ``apt-get install -y nginx-light``) serves generated RSS files with ETags from a
 temporary folder, on a free port of ``--hosts`` loopback addresses (127.0.0.1, 127.0.0.2, ...),
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import gc
 import os
 import random
@@ -273,13 +274,23 @@ async def bench(args: argparse.Namespace, site: Site, redis: aioredis.Redis) -> 
         gc.collect()
         gc.freeze()
         warm = []
+        profiler = cProfile.Profile() if args.profile else None
         for r in range(args.warm_rounds):
             changed = site.change(args.changed)
+            if profiler is not None:
+                profiler.enable()
             wall, cpu, stats = await poll_round(redis, poller, ids)
+            if profiler is not None:
+                profiler.disable()
             report(f"warm poll {r + 1} ({changed} changed)", len(ids), wall, cpu, stats)
             warm.append((wall, cpu))
     finally:
         await fetcher.aclose()
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+        print(
+            f"profile of the warm rounds written to {args.profile} (figures below include its cost)"
+        )
     sample = site.urls[: args.sample]
     naive_wall, naive_cpu = naive_baseline(sample, args.rounds)
     warm_wall = median(w for w, _ in warm) / len(ids)
@@ -325,6 +336,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200, help="feeds for the naive baseline")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the naive baseline "
                         "and of the parse comparison (their medians are reported)")  # fmt: skip
+    parser.add_argument("--profile", metavar="FILE", help="write cProfile stats of the warm "
+                        "rounds to FILE (pstats); warm figures include its cost")  # fmt: skip
     asyncio.run(run(parser.parse_args()))
 
 
