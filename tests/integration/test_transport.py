@@ -1,4 +1,4 @@
-"""The h11 transport against a real keep-alive server on loopback: reuse, stale connections."""
+"""The HTTP/1.1 transport against real servers on loopback: reuse, stale connections, framing."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from newswatch.errors import FetchTimeout
+from newswatch.errors import FetchError, FetchTimeout
 from newswatch.fetch import Fetcher, FetchLimits, Validators
+from newswatch.fetch.client import Response
 
 
 class KeepAlive:
@@ -16,6 +17,9 @@ class KeepAlive:
 
     def __init__(self, stall: bool = False) -> None:
         self.answer = b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nETag: "x"\r\n\r\nok'
+        self.close_after = False
+        """Close the connection after each answer (a body that ends with the connection)."""
+        self.requests: list[bytes] = []
         self.connections = 0
         self.writers: list[asyncio.StreamWriter] = []
         self.stall = stall
@@ -25,12 +29,15 @@ class KeepAlive:
         self.connections += 1
         self.writers.append(writer)
         try:
-            while await reader.readuntil(b"\r\n\r\n"):
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                self.requests.append(head)
                 if self.stall:
                     writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
                     await asyncio.sleep(5)
                 writer.write(self.answer)
                 await writer.drain()
+                if self.close_after:
+                    break
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
@@ -86,3 +93,70 @@ async def test_not_modified_answers_keep_their_connection(keep_alive: KeepAlive)
         assert keep_alive.connections == 1
     finally:
         await fetcher.aclose()
+
+
+async def get(server: KeepAlive, validators: Validators | None = None) -> Response:
+    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
+    try:
+        return await fetcher.get(server.url + "/f", validators=validators)
+    finally:
+        await fetcher.aclose()
+
+
+@pytest.mark.parametrize(
+    ("answer", "close_after", "body"),
+    [
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n3\r\n!!!\r\n0\r\n\r\n",
+         False, b"ok!!!"),
+        (b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end", True,
+         b"until the end"),
+        (b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+         b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\nX-Final: yes\r\n\r\nbody", False, b"body"),
+    ],
+    ids=["chunked", "until-close", "early-hints"],
+)  # fmt: skip
+async def test_bodies_are_framed_by_length_chunks_or_the_end_of_the_connection(
+    keep_alive: KeepAlive, answer: bytes, close_after: bool, body: bytes
+) -> None:
+    keep_alive.answer, keep_alive.close_after = answer, close_after
+    response = await get(keep_alive)
+    assert (response.status, response.content) == (200, body)
+    assert "link" not in response.headers  # the informational answer's headers are not kept
+
+
+async def test_a_connection_the_server_closes_is_not_reused(keep_alive: KeepAlive) -> None:
+    keep_alive.answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
+    try:
+        for _ in range(2):
+            assert (await fetcher.get(keep_alive.url + "/f")).content == b"ok"
+        assert keep_alive.connections == 2
+    finally:
+        await fetcher.aclose()
+
+
+@pytest.mark.parametrize(
+    ("answer", "close_after", "error"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", True, "before the end of the body"),
+        (b"", True, "without sending a response"),
+        (b"HTTP/1.1 200 OK\r\n" + b"X-Big: " + b"a" * 70_000 + b"\r\n\r\n", False, "head over"),
+        (b"HTTP/1.1 200 OK\r\nX-Endless: " + b"a" * 70_000, False, "head over"),
+        (b"NOT HTTP AT ALL\r\n\r\n", False, "malformed response"),
+        (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+         False, "switched protocols"),
+    ],
+    ids=["truncated-body", "no-answer", "huge-head", "endless-head", "garbage", "upgrade"],
+)  # fmt: skip
+async def test_broken_answers_are_fetch_errors(
+    keep_alive: KeepAlive, answer: bytes, close_after: bool, error: str
+) -> None:
+    keep_alive.answer, keep_alive.close_after = answer, close_after
+    with pytest.raises(FetchError, match=error):
+        await get(keep_alive)
+
+
+async def test_a_validator_cannot_inject_headers(keep_alive: KeepAlive) -> None:
+    with pytest.raises(FetchError, match="invalid request header"):
+        await get(keep_alive, Validators('"x"\r\nX-Injected: 1'))
+    assert keep_alive.requests == []

@@ -26,7 +26,7 @@ from newswatch.fetch.guard import check_public, check_scheme, trusted_link
 from newswatch.fetch.hints import retry_after
 from newswatch.fetch.politeness import HostGate
 from newswatch.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, agent_token
-from newswatch.fetch.transport import H11Transport
+from newswatch.fetch.transport import HTTP11Transport
 from newswatch.fetch.urls import URL_CACHE_SIZE, host_of
 
 __all__ = ["FetchLimits", "Fetcher", "Response", "Validators", "retry_after"]
@@ -267,10 +267,11 @@ _NO_COOKIES = _NoCookies()
 
 
 def _default_transport() -> httpx.AsyncBaseTransport | None:
-    """Our h11 transport; httpx's own when the environment names a proxy, so that it applies."""
+    """Our HTTP/1.1 transport (``transport.py``); httpx's own when the environment names a
+    proxy, so that it applies."""
     if urllib.request.getproxies():
         return None
-    return H11Transport(ssl.create_default_context())
+    return HTTP11Transport(ssl.create_default_context())
 
 
 async def _read(url: str, reply: httpx.Response, limit: int) -> bytes:

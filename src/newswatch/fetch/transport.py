@@ -1,31 +1,34 @@
-"""An httpx transport on h11 and asyncio: HTTP/1.1 over connections kept alive per origin.
+"""An httpx transport on httptools and asyncio: HTTP/1.1 over connections kept alive per origin.
 
 httpx stays the client (timeouts, the Request/Response model, proxies from the environment);
 this replaces only httpcore beneath it, which spent most of a conditional poll's CPU on anyio
 wrappers, locks and pool bookkeeping (benchmarks/poll). A request takes the most recently used
-idle connection of its origin, or opens one, writes its head and reads the response with h11.
+idle connection of its origin, or opens one, writes its head and reads the response with
+httptools (llhttp, the C parser of Node.js; h11, pure Python, was a tenth of a 304 poll's CPU).
 
 Safety is kept: the connect timeout (TLS handshake included) and the read timeout of the
 request's ``timeout`` extension bound every wait; https uses one ``ssl`` default context
-(certificates and host names checked); redirects are left to the caller; bodies are streamed
-raw, so the caller decompresses them under its own size limit (``fetch/decode.py``).
-Concurrency per host is the caller's to limit (``politeness.HostGate``).
+(certificates and host names checked); a response head larger than ``MAX_HEAD_BYTES`` is
+refused; redirects are left to the caller; bodies are streamed raw, so the caller decompresses
+them under its own size limit (``fetch/decode.py``). Concurrency per host is the caller's to
+limit (``politeness.HostGate``).
 
-A conditional poll is kept cheap: a request head is checked by h11 once and its event reused
+A conditional poll is kept cheap: a request head is serialized once and its bytes sent again
 (the same feed sends the same head every time), and a 204 or 304 answer, which ends with its
-head, frees its connection at once and comes with an empty body.
+head, frees its connection at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from functools import lru_cache
 
-import h11
+import httptools
 import httpx
 
 from newswatch.fetch.urls import URL_CACHE_SIZE
@@ -36,13 +39,15 @@ KEEPALIVE_S = 5.0
 """An idle connection older than this is closed rather than reused (httpx's default)."""
 MAX_IDLE = 1024
 """Idle connections kept over all origins; the least recently used origin gives one up first."""
+MAX_HEAD_BYTES = 64 * 1024
+"""A response head (status line and headers) larger than this is refused."""
 _PORTS = {b"http": 80, b"https": 443}
-_BODILESS = frozenset({204, 304})
 _NO_BODY = httpx.ByteStream(b"")
-_END = h11.EndOfMessage()
+_UNSAFE = re.compile(rb"[\x00\r\n]")
+_TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
-class H11Transport(httpx.AsyncBaseTransport):
+class HTTP11Transport(httpx.AsyncBaseTransport):
     """HTTP/1.1 for httpx: idle connections kept per origin, at most ``max_idle`` overall."""
 
     def __init__(
@@ -124,91 +129,155 @@ class H11Transport(httpx.AsyncBaseTransport):
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
-def _head_event(
-    method: str, target: bytes, headers: tuple[tuple[bytes, bytes], ...]
-) -> h11.Request:
-    """The h11 event of a request head, checked once: a feed's poll sends the same head every
-    time, and h11's events are immutable."""
-    return h11.Request(method=method, target=target, headers=list(headers))
+def _head_bytes(method: str, target: bytes, headers: tuple[tuple[bytes, bytes], ...]) -> bytes:
+    """A request head as sent, built once: a feed's poll sends the same head every time.
+    A name that is not a token, or a CR, LF or NUL anywhere, is refused (no header injection)."""
+    if _UNSAFE.search(target) or b" " in target or not target:
+        raise httpx.LocalProtocolError(f"invalid request target {target!r}")
+    lines = [b"%s %s HTTP/1.1" % (method.encode("ascii"), target)]
+    for name, value in headers:
+        if not _TOKEN.fullmatch(name) or _UNSAFE.search(value):
+            raise httpx.LocalProtocolError(f"invalid request header {name!r}")
+        lines.append(b"%s: %s" % (name, value))
+    lines += [b"", b""]
+    return b"\r\n".join(lines)
 
 
 class _Stale(Exception):
     """A reused connection turned out closed before any byte of the answer arrived."""
 
 
-class _Connection:
-    """One HTTP/1.1 connection: a wire and h11's view of it."""
+class _Response:
+    """httptools' callbacks for one response: its head, then its body as it arrives.
 
-    def __init__(self, pool: H11Transport, origin: Origin, wire: Wire) -> None:
+    Informational answers (1xx, such as 103 Early Hints) are skipped: the final one follows.
+    """
+
+    def __init__(self, method: str) -> None:
+        self.parser = httptools.HttpResponseParser(self)
+        self.head_only = method == "HEAD"
+        self.status = 0
+        self.reason = b""
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.head_size = 0
+        """Bytes of the head's header lines (bytes fed while it is incomplete: ``unparsed``)."""
+        self.unparsed = 0
+        self.head_done = False
+        self.complete = False
+        self.chunks: list[bytes] = []
+        self.trailing = False
+        self.keep_alive = False
+        self._informational = False
+
+    def feed(self, data: bytes) -> None:
+        """Parse received bytes (the callbacks below fill this object)."""
+        if not self.head_done:
+            self.unparsed += len(data)
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade as exc:
+            raise httpx.RemoteProtocolError("the server switched protocols") from exc
+        except httptools.HttpParserError as exc:
+            raise httpx.RemoteProtocolError(f"malformed response: {exc}") from exc
+        if self.head_size > MAX_HEAD_BYTES or (
+            not self.head_done and self.unparsed > MAX_HEAD_BYTES
+        ):
+            raise httpx.RemoteProtocolError(f"response head over {MAX_HEAD_BYTES} bytes")
+
+    def until_eof(self) -> bool:
+        """Whether the body ends when the connection does (neither a length nor chunks)."""
+        framing = {name.lower(): value for name, value in self.headers}
+        coding = framing.get(b"transfer-encoding", b"").rsplit(b",", 1)[-1].strip().lower()
+        return b"content-length" not in framing and coding != b"chunked"
+
+    def on_message_begin(self) -> None:
+        self.trailing = self.complete  # bytes after the answer: the connection is not reused
+        self.headers = []
+
+    def on_status(self, reason: bytes) -> None:
+        self.reason = reason
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.head_size += len(name) + len(value) + 4
+        self.headers.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        status = self.parser.get_status_code()
+        if status < 200:
+            self._informational = True
+            return
+        self.status = status
+        self.head_done = True
+        self.keep_alive = self.parser.should_keep_alive()  # not to be asked once it is over
+        if self.head_only:  # the answer to HEAD has no body, whatever its headers say
+            self.complete = True
+
+    def on_body(self, body: bytes) -> None:
+        self.chunks.append(body)
+
+    def on_message_complete(self) -> None:
+        if self._informational:
+            self._informational = False
+        else:
+            self.complete = True
+
+
+class _Connection:
+    """One HTTP/1.1 connection: a wire, and the response being read on it."""
+
+    def __init__(self, pool: HTTP11Transport, origin: Origin, wire: Wire) -> None:
         self.pool = pool
         self.origin = origin
         self.wire = wire
-        self.h11 = h11.Connection(h11.CLIENT)
+        self.response: _Response | None = None
         self.idle_since = 0.0
 
     async def exchange(
         self, request: httpx.Request, wait_s: float | None, stale_ok: bool
     ) -> httpx.Response:
         """Write ``request`` and read the head of its response; the body streams after."""
+        response = self.response = _Response(request.method)
+        self.wire.received = False
         try:
-            self._send(request)
-            event = await self._head(wait_s, stale_ok)
-            stream = self._bodiless() if event.status_code in _BODILESS else _Body(self, wait_s)
+            head = _head_bytes(request.method, request.url.raw_path, tuple(request.headers.raw))
+            self.wire.write(head + request.content if request.content else head)
+            while not response.head_done:
+                await self.receive(wait_s, stale_ok)
+            stream = _Body(self, wait_s) if response.chunks or not response.complete else None
+            if stream is None:
+                self.finished()
         except BaseException:
             self.close()
             raise
         return httpx.Response(
-            event.status_code,
-            headers=event.headers.raw_items(),
-            stream=stream,
-            extensions={"http_version": b"HTTP/1.1", "reason_phrase": event.reason},
+            response.status,
+            headers=response.headers,
+            stream=stream or _NO_BODY,
+            extensions={"http_version": b"HTTP/1.1", "reason_phrase": response.reason},
         )
 
-    def _bodiless(self) -> httpx.AsyncByteStream:
-        """A 204 or 304 ends with its head: the connection is free again at once."""
-        event = self.h11.next_event()
-        if type(event) is not h11.EndOfMessage:
-            raise httpx.RemoteProtocolError(f"unexpected {type(event).__name__} after the head")
-        self.finished()
-        return _NO_BODY
-
-    def _send(self, request: httpx.Request) -> None:
-        if self.h11.our_state is h11.DONE:
-            self.h11.start_next_cycle()
-        head = _head_event(request.method, request.url.raw_path, tuple(request.headers.raw))
-        body = request.content
-        data = self.h11.send(head) or b""
-        if body:
-            data += self.h11.send(h11.Data(data=body)) or b""
-        self.wire.write(data + (self.h11.send(_END) or b""))
-
-    async def _head(self, wait_s: float | None, stale_ok: bool) -> h11.Response:
-        while True:
-            event = await self.next_event(wait_s, stale_ok)
-            if isinstance(event, h11.Response):
-                return event
-            if not isinstance(event, h11.InformationalResponse):
-                raise httpx.RemoteProtocolError(f"unexpected {type(event).__name__} from server")
-
-    async def next_event(self, wait_s: float | None, stale_ok: bool = False) -> h11.Event:
-        """h11's next event, reading from the wire as needed."""
-        while True:
-            try:
-                event = self.h11.next_event()
-            except h11.RemoteProtocolError as exc:
-                raise httpx.RemoteProtocolError(str(exc)) from exc
-            if event is not h11.NEED_DATA:
-                return event  # type: ignore[return-value]
-            data = await self.wire.read(wait_s)
-            if not data and stale_ok and not self.wire.received:
-                raise _Stale
-            if not data and self.h11.their_state is h11.SEND_RESPONSE:
-                raise httpx.RemoteProtocolError("server disconnected without sending a response")
-            self.h11.receive_data(data)
+    async def receive(self, wait_s: float | None, stale_ok: bool = False) -> None:
+        """Read what arrives (waiting at most ``wait_s``) into the response."""
+        response = self.response
+        assert response is not None
+        data = await self.wire.read(wait_s)
+        if data:
+            response.feed(data)
+        elif stale_ok and not self.wire.received:
+            raise _Stale
+        elif not response.head_done:
+            raise httpx.RemoteProtocolError("server disconnected without sending a response")
+        elif response.until_eof():
+            response.complete = True
+        else:
+            raise httpx.RemoteProtocolError("server disconnected before the end of the body")
 
     def finished(self) -> None:
         """The response was read to its end: keep the connection if both sides allow."""
-        if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
+        response = self.response
+        self.response = None
+        keep = response is not None and response.keep_alive
+        if keep and response is not None and not response.trailing and self.wire.reusable():
             self.idle_since = time.monotonic()
             self.pool.give_back(self)
         else:
@@ -228,22 +297,24 @@ class _Body(httpx.AsyncByteStream):
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         connection = self._connection
+        response = connection.response
+        assert response is not None
         while not self._done:
+            if response.chunks:
+                chunks, response.chunks = response.chunks, []
+                for chunk in chunks:
+                    yield chunk
+                continue
+            if response.complete:
+                self._done = True
+                connection.finished()
+                break
             try:
-                event = await connection.next_event(self._timeout)
+                await connection.receive(self._timeout)
             except BaseException:
                 self._done = True
                 connection.close()
                 raise
-            if isinstance(event, h11.Data):
-                yield bytes(event.data)
-            elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
-                self._done = True
-                connection.finished()
-            else:
-                self._done = True
-                connection.close()
-                raise httpx.RemoteProtocolError(f"unexpected {type(event).__name__} in body")
 
     async def aclose(self) -> None:
         if not self._done:

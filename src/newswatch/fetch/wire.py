@@ -27,7 +27,8 @@ class Wire(asyncio.Protocol):
         self._waiter: asyncio.Future[None] | None = None
         self._paused = False
         self.received = False
-        """Whether any byte ever arrived (a reused connection that closes before is stale)."""
+        """Whether any byte arrived since the transport last cleared it (at each request): a
+        reused connection that closes before is stale."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
