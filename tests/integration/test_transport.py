@@ -160,3 +160,29 @@ async def test_a_validator_cannot_inject_headers(keep_alive: KeepAlive) -> None:
     with pytest.raises(FetchError, match="invalid request header"):
         await get(keep_alive, Validators('"x"\r\nX-Injected: 1'))
     assert keep_alive.requests == []
+
+
+async def test_user_info_in_a_url_is_sent_as_basic_credentials(keep_alive: KeepAlive) -> None:
+    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
+    try:
+        url = keep_alive.url.replace("http://", "http://reader:s3cret@") + "/f"
+        assert (await fetcher.get(url)).content == b"ok"
+    finally:
+        await fetcher.aclose()
+    (head,) = keep_alive.requests
+    assert b"\r\nAuthorization: Basic cmVhZGVyOnMzY3JldA==\r\n" in head
+
+
+async def test_a_proxy_named_by_the_environment_is_used(
+    keep_alive: KeepAlive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", keep_alive.url)
+    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
+    try:
+        assert (await fetcher.get("http://feeds.example/f")).content == b"ok"
+    finally:
+        await fetcher.aclose()
+    (head,) = keep_alive.requests
+    assert head.startswith(b"GET http://feeds.example/f HTTP/1.1\r\n")

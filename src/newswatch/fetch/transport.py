@@ -1,8 +1,8 @@
 """An httpx transport on httptools and asyncio: HTTP/1.1 over connections kept alive per origin.
 
-httpx stays the client (timeouts, the Request/Response model, proxies from the environment);
-this replaces only httpcore beneath it, which spent most of a conditional poll's CPU on anyio
-wrappers, locks and pool bookkeeping (benchmarks/poll). A request takes the most recently used
+The fetcher hands it httpx Requests and gets httpx Responses back (httpx's transport API; httpx's
+client and its httpcore transport serve instead when a proxy applies). httpcore spent most of a
+conditional poll's CPU on anyio wrappers, locks and pool bookkeeping (benchmarks/poll). A request takes the most recently used
 idle connection of its origin, or opens one, writes its head and reads the response with
 httptools (llhttp, the C parser of Node.js; h11, pure Python, was a tenth of a 304 poll's CPU).
 
