@@ -1,6 +1,7 @@
 """Poller benchmark: 10,000 feeds served by nginx on loopback, polled cold and then warm.
 
-    .venv/bin/python benchmarks/poll/run.py [--feeds 10000] [--hosts 100] [--warm-rounds 3] [--profile F]
+    .venv/bin/python benchmarks/poll/run.py [--feeds 10000] [--hosts 100] [--warm-rounds 3]
+                                            [--profile FILE]
 
 nginx (Debian: ``apt-get install -y nginx-light``) serves generated RSS files with ETags from a
 temporary folder, on a free port of ``--hosts`` loopback addresses (127.0.0.1, 127.0.0.2, ...),

@@ -186,7 +186,7 @@ class Poller:
     ) -> FeedState:
         self.stats.feeds_failed += 1
         self.stats.feed_errors[feed.url] = message
-        metrics.FEED_POLLS.labels("failed").inc()
+        metrics.POLLS_FAILED.inc()
         metrics.FEED_FAILURES.labels(metrics.failure_reason(exc) if exc else "internal").inc()
         log.warning("feed %s (%s): %s [failure %d]", feed.name, feed.url, message,
                     state.failures + 1, extra={"feed": feed.id})  # fmt: skip
@@ -203,8 +203,9 @@ class Poller:
         self.stats.feeds_polled += 1
         self.stats.feeds_not_modified += int(unchanged)
         self.stats.entries += published
-        metrics.FEED_POLLS.labels("not_modified" if unchanged else "ok").inc()
-        metrics.ENTRIES.inc(published)
+        (metrics.POLLS_NOT_MODIFIED if unchanged else metrics.POLLS_OK).inc()
+        if published:
+            metrics.ENTRIES.inc(published)
         log.debug("feed %s: %s new entries", feed.name, published)
         return outcome.succeeded(
             state, fetched, published, now, feed.interval, self.policy, self._rng

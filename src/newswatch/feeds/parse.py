@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
@@ -124,24 +125,26 @@ def feed_hint_s(feed: Mapping[str, Any]) -> float:
 
 
 def _item(entry: Any) -> tuple[FeedItem | None, float | None]:
-    link = str(entry.get("link") or "").strip()
-    title = text_of(entry.get("title") or "")
+    # dict.get on feedparser's canonical keys: FeedParserDict.get maps aliases at every call,
+    # and its "updated*" fall back to the published date (deprecated), which is not wanted.
+    get = partial(dict.get, entry)
+    link = str(get("link") or "").strip()
+    title = text_of(get("title") or "")
     summary = text_of(_summary_html(entry))
-    guid = str(entry.get("id") or link or title).strip() or _digest(summary)
-    published_stamp = stamp_of(entry.get("published_parsed"))
-    # dict.get: FeedParserDict.get("updated*") falls back to the published date (deprecated)
-    updated_stamp = stamp_of(dict.get(entry, "updated_parsed"))
+    guid = str(get("id") or link or title).strip() or _digest(summary)
+    published_stamp = stamp_of(get("published_parsed"))
+    updated_stamp = stamp_of(get("updated_parsed"))
     stamp = published_stamp if published_stamp is not None else updated_stamp
     if not guid:
         return None, stamp
-    updated = iso_utc(updated_stamp) or (str(dict.get(entry, "updated") or "").strip() or None)
+    updated = iso_utc(updated_stamp) or (str(get("updated") or "").strip() or None)
     item = FeedItem(
         guid=guid,
         link=link,
         title=title,
         summary=summary,
         published=iso_utc(stamp),
-        author=entry.get("author") or None,
+        author=get("author") or None,
         updated=updated,
     )
     return item, stamp
@@ -153,7 +156,7 @@ def _digest(text: str) -> str:
 
 
 def _summary_html(entry: Any) -> str:
-    contents = entry.get("content") or []
+    contents = dict.get(entry, "content") or []
     if contents:
         return str(max((c.get("value", "") for c in contents), key=len))
-    return str(entry.get("summary") or "")
+    return str(dict.get(entry, "summary") or "")

@@ -1,6 +1,6 @@
 """HTTP fetching with httpx: conditional GET, limits, redirects checked hop by hop, politeness.
 
-Every request runs under a total time limit (plus httpx's connect and read limits), keeps to the
+Every request runs under a total time limit (plus httpx's connect limit), keeps to the
 per-host concurrency limit and start delay, and reads its body as raw bytes decompressed under
 the size limit (``fetch/decode.py``). Article pages also go through the trust rule and
 robots.txt (``get_article``). Every httpx error is translated here into the FetchError branch of
@@ -110,7 +110,9 @@ class Fetcher:
                 "User-Agent": limits.agent,
             }
         )
-        timeout = httpx.Timeout(limits.timeout_s, connect=min(limits.timeout_s, 10.0))
+        # Reads are bounded by the total limit alone: a read limit as long as it could never
+        # fire first, and its timer would be set and cancelled at every read.
+        timeout = httpx.Timeout(limits.timeout_s, connect=min(limits.timeout_s, 10.0), read=None)
         self._extensions = {"timeout": timeout.as_dict()}  # what a client would add to each
         self._send, self._close = _sender(transport or _default_transport(), timeout, limits)
         self._gate = HostGate(limits.per_host, limits.host_delay_s)

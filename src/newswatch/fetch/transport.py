@@ -2,9 +2,11 @@
 
 The fetcher hands it httpx Requests and gets httpx Responses back (httpx's transport API; httpx's
 client and its httpcore transport serve instead when a proxy applies). httpcore spent most of a
-conditional poll's CPU on anyio wrappers, locks and pool bookkeeping (benchmarks/poll). A request takes the most recently used
-idle connection of its origin, or opens one, writes its head and reads the response with
-httptools (llhttp, the C parser of Node.js; h11, pure Python, was a tenth of a 304 poll's CPU).
+conditional poll's CPU on anyio wrappers, locks and pool bookkeeping (benchmarks/poll).
+
+A request takes the most recently used idle connection of its origin, or opens one, writes its
+head and reads the response with httptools (llhttp, the C parser of Node.js; h11, pure Python,
+was a tenth of a 304 poll's CPU).
 
 Safety is kept: the connect timeout (TLS handshake included) and the read timeout of the
 request's ``timeout`` extension bound every wait; https uses one ``ssl`` default context

@@ -30,6 +30,10 @@ FEED_POLLS = Counter(
 FEED_FAILURES = Counter(
     "newswatch_feed_failures", "Failed feed polls by reason.", ["reason"], registry=REGISTRY
 )
+POLLS_OK, POLLS_NOT_MODIFIED, POLLS_FAILED = (
+    FEED_POLLS.labels(o) for o in ("ok", "not_modified", "failed")
+)
+"""The outcomes bound once: a poll counts itself without a label lookup."""
 ENTRIES = Counter("newswatch_entries", "New feed entries published.", registry=REGISTRY)
 ARTICLES = Counter(
     "newswatch_articles", "Articles processed, by text source (page, summary).", ["source"],
