@@ -84,6 +84,7 @@ class Poller:
         self._backlog = False
         self._stopping = False
         self._refill: asyncio.Task[None] | None = None
+        self._slot_freed = asyncio.Event()
 
     async def sync(self) -> None:
         """Bring the shared schedule in line with the configured feeds."""
@@ -125,7 +126,8 @@ class Poller:
                 await self._refill
             if not self._tasks:
                 return
-            await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+            self._slot_freed.clear()
+            await self._slot_freed.wait()  # not asyncio.wait: that visits every task each time
 
     async def drain(self) -> None:
         """Stop starting polls and wait for those in flight to finish."""
@@ -142,6 +144,7 @@ class Poller:
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
+        self._slot_freed.set()
         if not task.cancelled() and task.exception() is not None:
             log.error("poll %s failed: %s", task.get_name(), task.exception())
         free = self._slots - len(self._tasks)
