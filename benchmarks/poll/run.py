@@ -22,7 +22,8 @@ Measured, in one process on one core (nginx and Redis run beside it):
 CPU is this process's (``time.process_time``) on both sides: the poller's, and the naive
 baseline's own (its HTTP and parsing); nginx and Redis are outside it for both. Every figure is
 the median of several rounds, and each is printed beside its target. After the cold poll the
-heap is frozen (``gc.freeze()``), as the daemon does once started.
+heap is frozen and the collector tuned (``daemon.runner.settle_heap``), as the daemon does once
+started.
 
 Politeness is set for throughput: ``host_delay`` 0 (a delay is idle wall time, not CPU) and 4
 requests per host; robots.txt plays no part (it applies to article pages only).
@@ -55,6 +56,7 @@ import redis.asyncio as aioredis
 from newswatch.config.load import Feed, feed_id
 from newswatch.constants import DUE_SET
 from newswatch.daemon.poller import Poller
+from newswatch.daemon.runner import settle_heap
 from newswatch.daemon.stats import Stats
 from newswatch.feeds.parse import parse_feed
 from newswatch.fetch import Fetcher, FetchLimits
@@ -273,10 +275,7 @@ async def bench(args: argparse.Namespace, site: Site, redis: aioredis.Redis) -> 
         await poller.sync()
         wall, cpu, stats = await poll_round(redis, poller, ids)
         report("cold poll", len(ids), wall, cpu, stats)
-        # What a daemon does once started (newswatch/daemon/runner.py): move the long-lived
-        # heap out of the collector's sight, so full collections stop rescanning it.
-        gc.collect()
-        gc.freeze()
+        settle_heap()  # what the daemon does once started
         sample = site.urls[: args.sample]
         rounds = []
         profiler = cProfile.Profile() if args.profile else None

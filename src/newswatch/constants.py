@@ -71,3 +71,7 @@ MOVED_RETRY_FAILURES = 3
 configured URL is tried again."""
 ARTICLE_TEXT_MAX_CHARS = 200_000
 USER_AGENT = "newswatch/{version} (+https://github.com/newswatch/newswatch)"
+
+# Allocations between two collections of the young generation in the daemon (Python's default
+# is 700); see daemon.runner.settle_heap.
+GC_YOUNG_THRESHOLD = 20_000
