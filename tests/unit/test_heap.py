@@ -18,7 +18,7 @@ def restored_collector() -> Iterator[None]:
 @pytest.mark.usefixtures("restored_collector")
 def test_the_daemon_freezes_its_startup_heap_and_collects_young_objects_less_often() -> None:
     gc.unfreeze()
-    startup = [[] for _ in range(100)]  # containers alive at startup
+    startup: list[list[int]] = [[] for _ in range(100)]  # containers alive at startup
     _, middle, old = gc.get_threshold()
     settle_heap()
     assert gc.get_freeze_count() >= len(startup)
