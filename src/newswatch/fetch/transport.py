@@ -156,7 +156,7 @@ class _Response:
     """
 
     def __init__(self, method: str) -> None:
-        self.parser = httptools.HttpResponseParser(self)
+        self.parser: httptools.HttpResponseParser | None = httptools.HttpResponseParser(self)
         self.head_only = method == "HEAD"
         self.status = 0
         self.reason = b""
@@ -173,6 +173,7 @@ class _Response:
 
     def feed(self, data: bytes) -> None:
         """Parse received bytes (the callbacks below fill this object)."""
+        assert self.parser is not None, "fed after release"
         if not self.head_done:
             self.unparsed += len(data)
         try:
@@ -185,6 +186,11 @@ class _Response:
             not self.head_done and self.unparsed > MAX_HEAD_BYTES
         ):
             raise httpx.RemoteProtocolError(f"response head over {MAX_HEAD_BYTES} bytes")
+
+    def release(self) -> None:
+        """Drop the parser, which refers back to this object: the pair is freed at once rather
+        than left to the garbage collector."""
+        self.parser = None
 
     def until_eof(self) -> bool:
         """Whether the body ends when the connection does (neither a length nor chunks)."""
@@ -204,6 +210,7 @@ class _Response:
         self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
+        assert self.parser is not None
         status = self.parser.get_status_code()
         if status < 200:
             self._informational = True
@@ -276,16 +283,19 @@ class _Connection:
 
     def finished(self) -> None:
         """The response was read to its end: keep the connection if both sides allow."""
-        response = self.response
-        self.response = None
-        keep = response is not None and response.keep_alive
-        if keep and response is not None and not response.trailing and self.wire.reusable():
-            self.idle_since = time.monotonic()
-            self.pool.give_back(self)
-        else:
-            self.close()
+        response, self.response = self.response, None
+        if response is not None:
+            response.release()
+            if response.keep_alive and not response.trailing and self.wire.reusable():
+                self.idle_since = time.monotonic()
+                self.pool.give_back(self)
+                return
+        self.close()
 
     def close(self) -> None:
+        response, self.response = self.response, None
+        if response is not None:
+            response.release()
         self.wire.close()
 
 
