@@ -1,8 +1,12 @@
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newswatch.errors import FeedParseError
+from newswatch.feeds import parse
 from newswatch.feeds.parse import parse_feed
 
 CORPUS = Path(__file__).parents[3] / "shared" / "corpora" / "feeds"
@@ -147,3 +151,26 @@ def test_a_parser_crash_is_a_feed_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(feedparser, "parse", boom)
     with pytest.raises(FeedParseError, match="parser failed"):
         parse_feed(RSS, {}, "http://e/rss")
+
+
+BASES = st.sampled_from(
+    ["http://example.id/rss", "https://example.id/a/b/feed.xml?x=1", "http://h:8080/", "ftp://x/y"]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(base=BASES, value=st.from_regex(parse._PLAIN_ABSOLUTE, fullmatch=True))
+def test_the_fast_absolute_link_check_agrees_with_urljoin(base: str, value: str) -> None:
+    """A link the pattern takes for plain and absolute is one urljoin leaves as it is, so the
+    feed needs no second parse with its base."""
+    assert urljoin(base, value) == value
+    assert parse.unchanged_by_join(base, value)
+
+
+@pytest.mark.parametrize(
+    "value", ["/news/a", "news/a", "HTTP://example.id/a", "http://example.id/a;p", "http://x/a?",
+              "http://example.id/./a", " http://example.id/a"],
+)  # fmt: skip
+def test_links_that_a_base_would_change_are_found(value: str) -> None:
+    base = "http://example.id/rss"
+    assert parse.unchanged_by_join(base, value) == (urljoin(base, value) == value)
