@@ -10,12 +10,10 @@ newswatch.errors.
 from __future__ import annotations
 
 import asyncio
-import ssl
-import urllib.request
 from base64 import b64encode
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 
 import httpx
 
@@ -27,7 +25,7 @@ from newswatch.fetch.guard import check_public, check_scheme, trusted_link
 from newswatch.fetch.hints import retry_after
 from newswatch.fetch.politeness import HostGate
 from newswatch.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, agent_token
-from newswatch.fetch.transport import HTTP11Transport
+from newswatch.fetch.sending import sender
 from newswatch.fetch.urls import URL_CACHE_SIZE, host_of
 
 __all__ = ["FetchLimits", "Fetcher", "Response", "Validators", "retry_after"]
@@ -114,7 +112,7 @@ class Fetcher:
         # fire first, and its timer would be set and cancelled at every read.
         timeout = httpx.Timeout(limits.timeout_s, connect=min(limits.timeout_s, 10.0), read=None)
         self._extensions = {"timeout": timeout.as_dict()}  # what a client would add to each
-        self._send, self._close = _sender(transport or _default_transport(), timeout, limits)
+        self._send, self._close = sender(transport, timeout, limits.per_host)
         self._gate = HostGate(limits.per_host, limits.host_delay_s)
         self._request = lru_cache(maxsize=URL_CACHE_SIZE)(self._build_request)
         self.robots = RobotsCache(self._robots_body, agent_token(limits.agent), limits.robots_ttl_s)
@@ -239,59 +237,6 @@ class Fetcher:
 def _parsed(url: str) -> httpx.URL:
     """``url`` parsed once: a feed's URL comes back at every poll (httpx.URL is immutable)."""
     return httpx.URL(url)
-
-
-class _NoCookies(httpx.Cookies):
-    """A jar that keeps nothing: feeds and pages are fetched without sessions, and httpx's
-    cookie handling (urllib compatibility objects per response) was a tenth of a poll's CPU."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        """Keep nothing."""
-
-    def set_cookie_header(self, request: httpx.Request) -> None:
-        """Send nothing."""
-
-
-class _Client(httpx.AsyncClient):
-    """An httpx client without a cookie jar."""
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return _NO_COOKIES
-
-    @cookies.setter
-    def cookies(self, cookies: object) -> None:
-        """Cookies are not kept."""
-
-
-_NO_COOKIES = _NoCookies()
-Send = Callable[[httpx.Request], Awaitable[httpx.Response]]
-
-
-def _sender(
-    transport: httpx.AsyncBaseTransport | None, timeout: httpx.Timeout, limits: FetchLimits
-) -> tuple[Send, Callable[[], Awaitable[None]]]:
-    """How a request is sent, and how the connections are closed at the end.
-
-    Requests go straight to the transport: redirects, cookies and authentication are handled
-    here, so httpx's client layers would only add CPU (a tenth of a 304 poll). When a proxy
-    applies (no ``transport``), httpx's client sends them, choosing the proxy per URL."""
-    if transport is not None:
-        return transport.handle_async_request, transport.aclose
-    client = _Client(
-        timeout=timeout,
-        follow_redirects=False,
-        limits=httpx.Limits(max_connections=None, max_keepalive_connections=limits.per_host),
-    )
-    return partial(client.send, stream=True), client.aclose
-
-
-def _default_transport() -> httpx.AsyncBaseTransport | None:
-    """Our HTTP/1.1 transport (``transport.py``); None when the environment names a proxy, so
-    that httpx's client applies it."""
-    if urllib.request.getproxies():
-        return None
-    return HTTP11Transport(ssl.create_default_context())
 
 
 async def _read(url: str, reply: httpx.Response, limit: int) -> bytes:
