@@ -66,6 +66,24 @@ def test_daemon_alerts_then_stops_cleanly_on_signal(setup: Setup, sig: signal.Si
     assert len(setup.receiver.requests("/hook")) == 1
 
 
+def test_ctrl_c_stops_a_daemon_on_the_embedded_redis_cleanly(setup: Setup) -> None:
+    """A terminal's Ctrl-C signals the whole foreground process group: the embedded Redis must
+    outlive the daemon's shutdown (it is stopped last), not die with the keypress."""
+    setup.config.write_text(setup.text.replace(f'redis: {{url: "{_url(setup.text)}"}}\n', ""))
+    daemon = start_daemon(setup.config, own_group=True)
+    try:
+        setup.receiver.wait_for(1, "/hook", timeout=60)
+    finally:
+        output = stop(daemon, signal.SIGINT, group=True)  # Ctrl-C at the daemon's terminal
+    assert daemon.returncode == 0, output.decode()
+    assert b"stopping" in output
+    assert b"redis unavailable" not in output, output.decode()
+
+
+def _url(text: str) -> str:
+    return text.split('redis: {url: "', 1)[1].split('"', 1)[0]
+
+
 def test_sighup_reloads_the_config(setup: Setup) -> None:
     site, receiver, config = setup.site, setup.receiver, setup.config
     before = setup.text.replace("entity:zelenskyy", "Persib AND derbi")  # matches nothing

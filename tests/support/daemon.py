@@ -11,29 +11,39 @@ from typing import IO
 
 
 def start_daemon(
-    config: Path, *args: str, output: int | IO[bytes] = subprocess.PIPE
+    config: Path, *args: str, output: int | IO[bytes] = subprocess.PIPE, own_group: bool = False
 ) -> subprocess.Popen[bytes]:
-    """``python -m newswatch run --config CONFIG ARGS...``; stderr joins stdout in ``output``."""
+    """``python -m newswatch run --config CONFIG ARGS...``; stderr joins stdout in ``output``.
+    With ``own_group`` it leads a process group of its own, as a job started at a terminal."""
     return subprocess.Popen(
         [sys.executable, "-m", "newswatch", "run", "--config", str(config), *args],
         stdout=output,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        start_new_session=own_group,
     )
 
 
-def stop(daemon: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGTERM) -> bytes:
-    """Signal the daemon and return its output once it exited (killed if it will not)."""
-    return stop_all([daemon], sig)[0]
+def stop(
+    daemon: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGTERM, group: bool = False
+) -> bytes:
+    """Signal the daemon (its whole process group with ``group``, as a terminal does) and
+    return its output once it exited (killed if it will not)."""
+    return stop_all([daemon], sig, group)[0]
 
 
 def stop_all(
-    daemons: list[subprocess.Popen[bytes]], sig: signal.Signals = signal.SIGTERM
+    daemons: list[subprocess.Popen[bytes]],
+    sig: signal.Signals = signal.SIGTERM,
+    group: bool = False,
 ) -> list[bytes]:
     """Signal every daemon still running, then collect each one's output."""
     for daemon in daemons:
         if daemon.poll() is None:
-            daemon.send_signal(sig)
+            if group:
+                os.killpg(daemon.pid, sig)
+            else:
+                daemon.send_signal(sig)
     outputs = []
     for daemon in daemons:
         try:

@@ -69,7 +69,12 @@ class EmbeddedRedis:
         self.socket.unlink(missing_ok=True)
         args = [find_server_binary(), *self._arguments()]
         log = (self.data_dir / "redis.log").open("ab")
-        self._process = subprocess.Popen(args, stdout=log, stderr=log, cwd=self.data_dir)
+        # A session of its own: a terminal's Ctrl-C (SIGINT to the whole foreground group) must
+        # not stop the server while the daemon is still handing back its in-flight work; the
+        # daemon stops it last (``stop``).
+        self._process = subprocess.Popen(
+            args, stdout=log, stderr=log, cwd=self.data_dir, start_new_session=True
+        )
         log.close()
         self._wait_ready(ready_timeout_s)
 
