@@ -36,17 +36,28 @@ def evidence(
 def _hits_and_snippet(
     groups: list[Tagged], doc: Document, view: DocView
 ) -> tuple[tuple[Hit, ...], Snippet]:
-    spans: Sequence[tuple[int, int, int]]
-    if len(groups) == 1:
-        spans = groups[0][:MAX_HITS]  # already sorted and distinct
-    else:
-        spans = sorted(set(chain.from_iterable(groups)))[:MAX_HITS]  # TITLE < BODY
+    spans = groups[0] if len(groups) == 1 else sorted(set(chain.from_iterable(groups)))
     hit = view.hit
-    hits = tuple(dict.fromkeys([hit(*span) for span in spans]))
+    hits = tuple(dict.fromkeys([hit(*span) for span in _outermost(spans)[:MAX_HITS]]))
     body_hits = [h for h in hits if h.field == "body"]  # in reading order, like the spans
     if body_hits or not (hits or not doc.body.strip()):
         return hits, _window(view, doc.body, body_hits).snippet(body_hits)
     return hits, _window(view, doc.title, hits).snippet(hits)
+
+
+def _outermost(spans: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The (field, start, end) spans, sorted, without those inside another one: an entity's
+    short alias found within its long one is the same mention, highlighted once."""
+    out: list[tuple[int, int, int]] = []
+    for span in spans:
+        if out and out[-1][0] == span[0]:
+            last = out[-1]
+            if span[2] <= last[2]:  # starts at or after the last kept one: inside it
+                continue
+            if span[1] == last[1]:  # same start, longer: the last kept one is inside this
+                out.pop()
+        out.append(span)
+    return out
 
 
 def _window(view: DocView, text: str, ordered: Sequence[Hit]) -> Window:

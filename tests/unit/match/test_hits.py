@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from newswatch.match import Document, Hit, WatchSpec, compile_watchlist, make_snippet
+from newswatch.match import (
+    Alias,
+    Document,
+    EntitySpec,
+    Hit,
+    WatchSpec,
+    compile_watchlist,
+    make_snippet,
+)
 
 
 def test_hits_are_offsets_into_the_original_fields() -> None:
@@ -65,3 +73,28 @@ def test_snippet_without_hits_and_short_text() -> None:
     assert make_snippet("short text", []).text == "short text"
     assert make_snippet("line one\nline two", []).text == "line one line two"
     assert make_snippet("", []).text == ""
+
+
+def test_a_hit_inside_a_longer_one_is_not_repeated() -> None:
+    """An entity's long alias and its short one found at the same place are one hit: the text
+    is highlighted once. Hits that only overlap stay (each covers words the other does not)."""
+    entities = {
+        "zelenskyy": EntitySpec("zelenskyy", (Alias("Volodymyr Zelenskyy"), Alias("Zelenskyy")))
+    }
+    body = "President Volodymyr Zelenskyy met envoys; Zelenskyy said the peace talks resume."
+    wl = compile_watchlist(
+        [
+            WatchSpec("e", "entity:zelenskyy"),
+            WatchSpec("s", 'zelenskyy AND "zelenskyy said"'),
+            WatchSpec("p", '"peace talks" AND "the peace"'),
+        ],
+        entities,
+    )
+    e, s, p = wl.match(Document("", body))
+    assert [h.term for h in e.hits] == ["Volodymyr Zelenskyy", "Zelenskyy"]
+    assert [h.start for h in e.hits] == [body.index("Volodymyr"), body.rindex("Zelenskyy")]
+    assert e.snippet.marks == tuple(
+        (h.start, h.end) for h in e.hits
+    )  # the snippet is the whole body here
+    assert [h.term for h in s.hits] == ["Zelenskyy", "Zelenskyy said"]  # same start: the longer
+    assert [h.term for h in p.hits] == ["the peace", "peace talks"]
