@@ -213,6 +213,27 @@ class Near:
             spans = {(w, *span) for w in FIELD_BITS for pair in self.pairs(doc, w) for span in pair}
             found = doc.tagged[self, FIELD_BITS] = tuple(sorted(spans))
         out.groups.append(found)
+        out.entities.extend(self.entities(doc))
+
+    def entities(self, doc: DocView) -> list[str]:
+        """The entities whose aliases are in the pairs found (not merely in the document)."""
+        out = []
+        for side, operand in enumerate((self.left, self.right)):
+            used = {(w, pair[side]) for w in FIELD_BITS for pair in self.pairs(doc, w)}
+            out += _entities_in(operand, doc, used)
+        return out
+
+
+def _entities_in(node: Positional, doc: DocView, used: set[tuple[int, Span]]) -> list[str]:
+    """The entities of the leaves under a proximity operand that gave one of ``used``."""
+    if isinstance(node, OrNode):
+        children: tuple[Positional, ...] = node.children  # type: ignore[assignment]  # parser checked
+        return [e for child in children for e in _entities_in(child, doc, used)]
+    if isinstance(node, Term) or (isinstance(node, Leaf) and node.entity is None):
+        return []
+    if not any((w, span) in used for w in FIELD_BITS for span in node.spans(doc, w)):
+        return []
+    return node.entities(doc) if isinstance(node, Near) else [str(node.entity)]
 
 
 class AndNode:

@@ -120,3 +120,22 @@ def test_entity_spec_without_variants_flag_default() -> None:
     spec = EntitySpec("x", (Alias("Navalny"),))
     assert spec.variants
     assert matches("entity:x", body="Nawalny", entities={"x": spec})
+
+
+def test_entities_within_proximity_are_reported_when_they_take_part() -> None:
+    from match_helpers import ENTITIES
+
+    from newswatch.match import Document, WatchSpec, compile_watchlist
+
+    watches = [
+        WatchSpec("near", "entity:zelenskyy NEAR/3 talks"),
+        WatchSpec("or", "(entity:zelenskyy OR putin) NEAR/2 talks"),
+        WatchSpec("nested", "(entity:zelenskyy NEAR/2 joined) ONEAR/5 talks"),
+    ]
+    wl = compile_watchlist(watches, ENTITIES)
+    matched = wl.match(Document("", "Zelenskyy joined talks in Istanbul."))
+    assert [(m.watch, m.entities) for m in matched] == [
+        ("near", ("zelenskyy",)), ("or", ("zelenskyy",)), ("nested", ("zelenskyy",)),
+    ]  # fmt: skip
+    [far] = wl.match(Document("", "Zelenskyy spoke. Later, long after, Putin began talks."))
+    assert (far.watch, far.entities) == ("or", ())  # the pair is Putin's, not Zelenskyy's
