@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import resource
 import threading
 from collections.abc import Iterator
@@ -196,6 +197,21 @@ async def test_robots_txt_is_honoured_for_articles_and_fetched_once(http_server:
         await quiet.aclose()
     assert len(http_server.requests("/robots.txt")) == 1
     assert [r.path for r in http_server.requests("/private/c")] == ["/private/c"]
+
+
+async def test_a_crawl_delay_spaces_the_requests_to_its_host(http_server: Server) -> None:
+    http_server.route("/robots.txt", body=b"User-agent: *\nCrawl-delay: 0.3\n")
+    for path in ("/news/a", "/news/b", "/news/c"):
+        http_server.route(path, body=b"<html>a</html>")
+    client = Fetcher(FetchLimits(host_delay_s=0.0, robots=True))
+    try:
+        for path in ("/news/a", "/news/b", "/news/c"):
+            await client.get_article(http_server.url + path, http_server.url + "/rss.xml")
+    finally:
+        await client.aclose()
+    starts = [r.at for r in http_server.requests() if r.path.startswith("/news/")]
+    assert len(starts) == 3
+    assert all(b - a >= 0.28 for a, b in itertools.pairwise(starts))
 
 
 async def test_articles_are_fetched_when_robots_txt_is_missing(

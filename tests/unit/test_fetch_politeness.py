@@ -53,3 +53,16 @@ async def test_idle_hosts_are_forgotten() -> None:
     gate = HostGate(per_host=2, delay_s=0.0)
     await asyncio.gather(*(_request(gate, f"h{i}", [], 0.0) for i in range(3000)))
     assert len(gate) == 0
+
+
+async def test_a_slowed_down_host_is_paced_by_its_own_delay() -> None:
+    gate = HostGate(per_host=4, delay_s=0.0)
+    gate.slow_down("slow", 0.05)
+    log: list[tuple[str, float]] = []
+    await asyncio.gather(*(_request(gate, h, log, 0.0) for h in ["slow"] * 3 + ["fast"] * 3))
+    slow = sorted(t for h, t in log if h == "slow")
+    assert all(b - a >= 0.045 for a, b in itertools.pairwise(slow))
+    assert gate.delay("fast") == 0.0 and gate.delay("slow") == 0.05
+    assert not gate.ready("slow")  # the next turn is still ahead
+    gate.slow_down("slow", 0.0)  # a delay no longer asked for
+    assert gate.delay("slow") == 0.0

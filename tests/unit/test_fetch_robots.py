@@ -6,6 +6,7 @@ from newswatch.errors import BlockedURL, FetchError, FetchTimeout, HTTPStatusErr
 from newswatch.fetch.robots import (
     ALLOW_ALL,
     DISALLOW_ALL,
+    MAX_CRAWL_DELAY_S,
     RobotsCache,
     agent_token,
     parse_robots,
@@ -115,3 +116,15 @@ async def test_entries_expire_after_their_ttl() -> None:
     now[0] = 11.0
     assert await cache.allowed("http://h/a", True)
     assert len(fetch.calls) == 2
+
+
+def test_crawl_delay_of_the_group_that_applies_capped() -> None:
+    text = (
+        "User-agent: *\nCrawl-delay: 2\nDisallow: /private\n\n"
+        "User-agent: newswatch\nCrawl-delay: 5.5\nAllow: /\n\n"
+        "User-agent: slowbot\nCrawl-delay: 86400\n"
+    )
+    assert parse_robots(text, "newswatch").crawl_delay_s == 5.5
+    assert parse_robots(text, "other").crawl_delay_s == 2.0
+    assert parse_robots(text, "slowbot").crawl_delay_s == MAX_CRAWL_DELAY_S
+    assert parse_robots("User-agent: *\nCrawl-delay: soon\n", "x").crawl_delay_s == 0.0

@@ -148,12 +148,17 @@ class Fetcher:
         """GET an article page linked from the feed at ``feed_url``.
 
         The trust rule applies (a link to another host must resolve to a public address unless
-        private networks are allowed), and so does the host's robots.txt when enabled.
+        private networks are allowed), and so does the host's robots.txt when enabled, its
+        Crawl-delay included (it spaces every request to the host, feeds too).
         """
         check_scheme(url)
         trusted = trusted_link(url, feed_url)
-        if self.limits.robots and not await self.robots.allowed(url, trusted):
-            raise BlockedURL(url, "disallowed by the site's robots.txt")
+        if self.limits.robots:
+            rules = await self.robots.rules(url, trusted)
+            if not rules.allowed(url):
+                raise BlockedURL(url, "disallowed by the site's robots.txt")
+            if rules.crawl_delay_s:
+                self._gate.slow_down(host_of(url), rules.crawl_delay_s)
         return await self.get(url, trusted=trusted)
 
     async def _robots_body(self, url: str, trusted: bool) -> bytes:

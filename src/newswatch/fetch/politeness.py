@@ -1,5 +1,6 @@
 """Politeness per host: at most ``per_host`` requests at once, and a minimum delay between the
-starts of two requests to one host.
+starts of two requests to one host (the configured one, or longer where the host's robots.txt
+asks for a Crawl-delay: ``slow_down``).
 
 Hosts are forgotten once idle and past their delay, so memory follows the hosts in use rather
 than every host ever contacted.
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 _SWEEP_AT = 1024
+_SLOW_HOSTS_MAX = 10_000
 
 
 @dataclass
@@ -32,6 +35,21 @@ class HostGate:
         self.delay_s = delay_s
         self._clock = clock
         self._hosts: dict[str, _Host] = {}
+        self._slow: OrderedDict[str, float] = OrderedDict()  # hosts with a longer delay
+
+    def slow_down(self, host: str, delay_s: float) -> None:
+        """Keep requests to ``host`` at least ``delay_s`` apart (when longer than the usual)."""
+        if delay_s > self.delay_s:
+            self._slow[host] = delay_s
+            self._slow.move_to_end(host)
+            if len(self._slow) > _SLOW_HOSTS_MAX:
+                self._slow.popitem(last=False)
+        else:
+            self._slow.pop(host, None)
+
+    def delay(self, host: str) -> float:
+        """The least time between the starts of two requests to ``host``."""
+        return self._slow.get(host, self.delay_s) if self._slow else self.delay_s
 
     def slot(self, host: str) -> _Slot:
         """Hold one of ``host``'s request slots (``async with``), starting no sooner than its
@@ -48,7 +66,7 @@ class HostGate:
         try:
             await entry.semaphore.acquire()
             try:
-                await self._pace(entry)
+                await self._pace(entry, self.delay(host))
             except BaseException:
                 entry.semaphore.release()
                 raise
@@ -72,18 +90,18 @@ class HostGate:
         if entry is None:
             return True
         return not entry.semaphore.locked() and (
-            self.delay_s <= 0 or entry.next_start <= self._clock()
+            self.delay(host) <= 0 or entry.next_start <= self._clock()
         )
 
     def __len__(self) -> int:
         return len(self._hosts)
 
-    async def _pace(self, entry: _Host) -> None:
-        if self.delay_s <= 0:
+    async def _pace(self, entry: _Host, delay_s: float) -> None:
+        if delay_s <= 0:
             return
         now = self._clock()
         start = max(now, entry.next_start)
-        entry.next_start = start + self.delay_s  # reserved before sleeping: no two share a start
+        entry.next_start = start + delay_s  # reserved before sleeping: no two share a start
         if start > now:
             await asyncio.sleep(start - now)
 

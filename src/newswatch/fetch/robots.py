@@ -2,18 +2,21 @@
 
 Rules: the groups naming our product token (else the ``*`` groups) apply; the longest matching
 pattern wins and ``Allow`` wins a tie; ``*`` matches any run of characters and a trailing ``$``
-anchors the end. A missing robots.txt (4xx) allows everything; one that cannot be fetched (5xx,
-network error) disallows everything for a short while, as the RFC asks.
+anchors the end. A ``Crawl-delay`` in those groups (not in the RFC, but widely used) becomes the
+least time between two requests to the host, at most ``MAX_CRAWL_DELAY_S``. A missing
+robots.txt (4xx) allows everything; one that cannot be fetched (5xx, network error) disallows
+everything for a short while, as the RFC asks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -23,6 +26,8 @@ from newswatch.errors import BlockedURL, BodyTooLarge, FetchError, HTTPStatusErr
 ROBOTS_ERROR_TTL_S = 600.0
 ROBOTS_MAX_BYTES = 512 * 1024
 CACHE_SIZE = 10_000
+MAX_CRAWL_DELAY_S = 60.0
+"""A longer Crawl-delay is taken as this: a news monitor must still read the site."""
 
 Fetch = Callable[[str, bool], Awaitable[bytes]]
 """Fetch a robots.txt URL (trusted or not); returns the body or raises the FetchError tree."""
@@ -30,9 +35,10 @@ Fetch = Callable[[str, bool], Awaitable[bytes]]
 
 @dataclass(frozen=True)
 class RobotsRules:
-    """The rules that apply to us on one origin: (allow, pattern) pairs."""
+    """The rules that apply to us on one origin: (allow, pattern) pairs, and the crawl delay."""
 
     rules: tuple[tuple[bool, str], ...] = ()
+    crawl_delay_s: float = 0.0
 
     def allowed(self, url: str) -> bool:
         """True when ``url``'s path and query may be fetched."""
@@ -64,27 +70,44 @@ def agent_token(user_agent: str) -> str:
 
 def parse_robots(text: str, token: str) -> RobotsRules:
     """The rules of ``text`` that apply to the product token ``token``."""
-    groups: list[tuple[set[str], list[tuple[bool, str]]]] = []
+    groups: list[_Group] = []
     in_agents = False
     for line in text.splitlines():
         key, _, value = line.split("#", 1)[0].partition(":")
         key, value = key.strip().lower(), value.strip()
         if key == "user-agent":
             if not in_agents:
-                groups.append((set(), []))
+                groups.append(_Group())
                 in_agents = True
-            groups[-1][0].add(value.split("/", 1)[0].strip().lower())
-        elif key in {"allow", "disallow"} and groups:
+            groups[-1].agents.add(value.split("/", 1)[0].strip().lower())
+        elif key in {"allow", "disallow", "crawl-delay"} and groups:
             in_agents = False
-            if value:  # an empty Disallow allows everything: no rule
-                groups[-1][1].append((key == "allow", value))
+            groups[-1].add(key, value)
         elif key:
             in_agents = False
     for wanted in (token.lower(), "*"):
-        rules = [rule for agents, group in groups if wanted in agents for rule in group]
-        if rules or any(wanted in agents for agents, _ in groups):
-            return RobotsRules(tuple(rules))
+        chosen = [group for group in groups if wanted in group.agents]
+        if chosen:
+            delay = max(group.delay_s for group in chosen)
+            rules = tuple(rule for group in chosen for rule in group.rules)
+            return RobotsRules(rules, min(delay, MAX_CRAWL_DELAY_S))
     return ALLOW_ALL
+
+
+@dataclass
+class _Group:
+    """One group of robots.txt: the agents it names, its rules and its crawl delay."""
+
+    agents: set[str] = field(default_factory=set)
+    rules: list[tuple[bool, str]] = field(default_factory=list)
+    delay_s: float = 0.0
+
+    def add(self, key: str, value: str) -> None:
+        if key == "crawl-delay":
+            with contextlib.suppress(ValueError):  # an unreadable delay is no delay
+                self.delay_s = max(self.delay_s, float(value))
+        elif value:  # an empty Disallow allows everything: no rule
+            self.rules.append((key == "allow", value))
 
 
 class RobotsCache:
