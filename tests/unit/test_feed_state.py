@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from newswatch.feeds.state import FeedState, decode_state, encode_changes, encode_state
 from newswatch.schedule.timing import SILENT_MIN_S
 
@@ -39,3 +41,14 @@ def test_only_changed_fields_are_written_back() -> None:
     assert encode_changes(after, after) == {}
     stored = {**encode_state(before), **encode_changes(before, after)}
     assert decode_state(stored) == after
+
+
+def test_a_corrupt_field_is_written_again_by_the_next_poll() -> None:
+    """It reads as its default; the poll's changes include it even when the value stays the
+    default, so the stored hash heals."""
+    before = decode_state({"failures": "many", "url": "http://e/rss", "next_poll": "1.0"})
+    assert before.failures == 0 and before.corrupt == frozenset({"failures"})
+    after = replace(before, next_poll=2.0)
+    assert encode_changes(before, after) == {"failures": "0", "next_poll": "2.0"}
+    assert decode_state(encode_state(after)).corrupt == frozenset()
+    assert "corrupt" not in encode_state(after)

@@ -7,7 +7,7 @@ pure, so the schedule's Lua scripts can load and store it in the same round trip
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from redis.asyncio import Redis
@@ -49,6 +49,9 @@ class FeedState:
     """When the newest entry appeared (its date on a first poll, then when a poll found it)."""
     feed_hint: float = 0.0
     """The feed's own minimum delay between polls (RSS ttl, sy:updatePeriod), in seconds."""
+    corrupt: frozenset[str] = field(default=frozenset(), compare=False, metadata={"kept": False})
+    """Stored fields that could not be read: they read as their defaults, and the next poll
+    writes them again (not stored itself)."""
 
     def status(self, now: float) -> Status:
         """``new`` (never polled), ``failing``, ``silent`` (much quieter than usual) or ``ok``."""
@@ -66,7 +69,11 @@ class FeedState:
         return self.fetch_url or self.url
 
 
-_CASTS = {f.name: {"float": float, "int": int, "str": str}[str(f.type)] for f in fields(FeedState)}
+_CASTS = {
+    f.name: {"float": float, "int": int, "str": str}[str(f.type)]
+    for f in fields(FeedState)
+    if f.metadata.get("kept", True)
+}
 
 
 def decode_state(raw: Mapping[str, str] | Iterable[str]) -> FeedState:
@@ -75,14 +82,15 @@ def decode_state(raw: Mapping[str, str] | Iterable[str]) -> FeedState:
         flat = list(raw)
         raw = dict(zip(flat[::2], flat[1::2], strict=True))
     values: dict[str, object] = {}
+    corrupt = []
     for key, value in raw.items():
         cast = _CASTS.get(str(key))
         if cast is not None:
             try:
                 values[str(key)] = cast(value)
-            except ValueError:
-                continue  # a corrupt field falls back to its default rather than stopping a feed
-    return FeedState(**values)  # type: ignore[arg-type]
+            except ValueError:  # falls back to its default rather than stopping a feed
+                corrupt.append(str(key))
+    return FeedState(**values, corrupt=frozenset(corrupt))  # type: ignore[arg-type]
 
 
 def encode_state(state: FeedState) -> dict[str, str]:
@@ -91,12 +99,12 @@ def encode_state(state: FeedState) -> dict[str, str]:
 
 
 def encode_changes(before: FeedState, after: FeedState) -> dict[str, str]:
-    """The hash fields that differ between two states: what a poll has to write back (a 304
-    poll changes a handful of its fields)."""
+    """The hash fields that differ between two states, and those stored corrupt: what a poll
+    has to write back (a 304 poll changes a handful of its fields)."""
     out = {}
     for name in _CASTS:
         value = getattr(after, name)
-        if value != getattr(before, name):
+        if value != getattr(before, name) or name in before.corrupt:
             out[name] = _field(value)
     return out
 
