@@ -143,6 +143,7 @@ class DocView:
         "language",
         "leaf_words",
         "memo",
+        "near",
         "sets",
         "sites",
         "tagged",
@@ -160,6 +161,8 @@ class DocView:
         self.sites = site_suffixes(doc.site)
         self.memo: dict[object, bool] = {}  # shared nodes' results, for this document
         self.tagged: dict[object, tuple[tuple[int, int, int], ...]] = {}  # evidence spans
+        # NEAR nodes' evidence: (spans of their pairs, entities in them)
+        self.near: dict[object, tuple[tuple[tuple[int, int, int], ...], tuple[str, ...]]] = {}
         self.hits: dict[tuple[int, int, int], Hit] = {}
         # Filled in by the prefilter (which makes every view): leaf -> its words that occur.
         self.leaf_words: dict[object, set[str]] = {}

@@ -31,11 +31,12 @@ __all__ = [
 class Near:
     """Two positional operands at most ``distance`` tokens apart (``ordered``: left first)."""
 
-    __slots__ = ("distance", "left", "ordered", "right")
+    __slots__ = ("distance", "has_entities", "left", "ordered", "right")
 
     def __init__(self, left: Positional, right: Positional, distance: int, ordered: bool) -> None:
         self.left, self.right = left, right
         self.distance, self.ordered = distance, ordered
+        self.has_entities = _has_entities(left) or _has_entities(right)
 
     def pairs(self, doc: DocView, which: int) -> list[tuple[Span, Span]]:
         """Every (left, right) pair of spans close enough, in one field."""
@@ -74,20 +75,32 @@ class Near:
         return sorted(found)
 
     def collect(self, doc: DocView, out: Evidence) -> None:
-        found = doc.tagged.get((self, FIELD_BITS))
-        if found is None:
-            spans = {(w, *span) for w in FIELD_BITS for pair in self.pairs(doc, w) for span in pair}
-            found = doc.tagged[self, FIELD_BITS] = tuple(sorted(spans))
-        out.groups.append(found)
-        out.entities.extend(self.entities(doc))
+        spans, entities = self.evidence(doc)
+        out.groups.append(spans)
+        out.entities.extend(entities)
 
-    def entities(self, doc: DocView) -> list[str]:
-        """The entities whose aliases are in the pairs found (not merely in the document)."""
-        out = []
-        for side, operand in enumerate((self.left, self.right)):
-            used = {(w, pair[side]) for w in FIELD_BITS for pair in self.pairs(doc, w)}
-            out += _entities_in(operand, doc, used)
-        return out
+    def evidence(self, doc: DocView) -> NearEvidence:
+        """The spans of the pairs found, and the entities whose aliases are in them (not
+        merely in the document); memoized per document, the pairs worked out once."""
+        found = doc.near.get(self)
+        if found is None:
+            pairs = [(w, pair) for w in FIELD_BITS for pair in self.pairs(doc, w)]
+            spans = tuple(sorted({(w, *span) for w, pair in pairs for span in pair}))
+            entities: list[str] = []
+            if self.has_entities:
+                for side, operand in enumerate((self.left, self.right)):
+                    used = {(w, pair[side]) for w, pair in pairs}
+                    entities += _entities_in(operand, doc, used)
+            found = doc.near[self] = (spans, tuple(entities))
+        return found
+
+
+def _has_entities(node: Positional) -> bool:
+    if isinstance(node, OrNode):
+        return any(_has_entities(child) for child in node.children)  # type: ignore[arg-type]  # parser checked
+    if isinstance(node, Near):
+        return node.has_entities
+    return isinstance(node, Leaf) and node.entity is not None
 
 
 def _entities_in(node: Positional, doc: DocView, used: set[tuple[int, Span]]) -> list[str]:
@@ -95,11 +108,15 @@ def _entities_in(node: Positional, doc: DocView, used: set[tuple[int, Span]]) ->
     if isinstance(node, OrNode):
         children: tuple[Positional, ...] = node.children  # type: ignore[assignment]  # parser checked
         return [e for child in children for e in _entities_in(child, doc, used)]
-    if isinstance(node, Term) or (isinstance(node, Leaf) and node.entity is None):
-        return []
-    if not any((w, span) in used for w in FIELD_BITS for span in node.spans(doc, w)):
-        return []
-    return node.entities(doc) if isinstance(node, Near) else [str(node.entity)]
+    if isinstance(node, Near) and node.has_entities and _gave(node, doc, used):
+        return list(node.evidence(doc)[1])
+    if isinstance(node, Leaf) and node.entity is not None and _gave(node, doc, used):
+        return [node.entity]
+    return []
+
+
+def _gave(node: Positional, doc: DocView, used: set[tuple[int, Span]]) -> bool:
+    return any((w, span) in used for w in FIELD_BITS for span in node.spans(doc, w))
 
 
 class AndNode:
@@ -204,4 +221,5 @@ def rank(node: Evaluator) -> int:
 
 
 Positional = Term | Leaf | Near | OrNode
+NearEvidence = tuple[Tagged, tuple[str, ...]]
 Evaluator = Term | Leaf | Near | AndNode | OrNode | NotNode | Filter
