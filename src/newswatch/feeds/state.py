@@ -90,7 +90,9 @@ def decode_state(raw: Mapping[str, str] | Iterable[str]) -> FeedState:
                 values[str(key)] = cast(value)
             except ValueError:  # falls back to its default rather than stopping a feed
                 corrupt.append(str(key))
-    return FeedState(**values, corrupt=frozenset(corrupt))  # type: ignore[arg-type]
+    if corrupt:
+        values["corrupt"] = frozenset(corrupt)
+    return FeedState(**values)  # type: ignore[arg-type]
 
 
 def encode_state(state: FeedState) -> dict[str, str]:
@@ -104,8 +106,10 @@ def encode_changes(before: FeedState, after: FeedState) -> dict[str, str]:
     out = {}
     for name in _CASTS:
         value = getattr(after, name)
-        if value != getattr(before, name) or name in before.corrupt:
+        if value != getattr(before, name):
             out[name] = _field(value)
+    for name in before.corrupt:
+        out[name] = _field(getattr(after, name))
     return out
 
 
