@@ -10,7 +10,6 @@ newswatch.errors.
 from __future__ import annotations
 
 import asyncio
-from base64 import b64encode
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -229,13 +228,13 @@ class Fetcher:
         and sent again: sending leaves a request as it was."""
         parsed = _parsed(url)
         headers = self._headers
-        if validators.etag or validators.last_modified or parsed.userinfo:
+        if validators.etag or validators.last_modified:
             headers = headers.copy()
             headers.update(validators.headers())
-            if parsed.userinfo:  # user:password@host, as httpx's client would send it
-                credentials = f"{parsed.username}:{parsed.password}".encode()
-                headers["Authorization"] = f"Basic {b64encode(credentials).decode('ascii')}"
-        return httpx.Request("GET", parsed, headers=headers, extensions=self._extensions)
+        request = httpx.Request("GET", parsed, headers=headers, extensions=self._extensions)
+        if parsed.userinfo:  # user:password@host: credentials, as httpx's client would send
+            next(httpx.BasicAuth(parsed.username, parsed.password).sync_auth_flow(request))
+        return request
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
