@@ -9,7 +9,6 @@ import pytest
 
 from newswatch.errors import FetchError, FetchTimeout
 from newswatch.fetch import Fetcher, FetchLimits, Validators
-from newswatch.fetch.client import Response
 
 
 class KeepAlive:
@@ -58,18 +57,23 @@ async def keep_alive() -> AsyncIterator[KeepAlive]:
     server.drop_all()
 
 
-async def test_connections_are_reused_and_stale_ones_replaced(keep_alive: KeepAlive) -> None:
-    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
-    try:
-        for _ in range(3):
-            assert (await fetcher.get(keep_alive.url + "/f")).content == b"ok"
-        assert keep_alive.connections == 1
-        keep_alive.drop_all()  # the server closes the idle connection
-        await asyncio.sleep(0.05)
+@pytest.fixture
+async def fetcher() -> AsyncIterator[Fetcher]:
+    client = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
+    yield client
+    await client.aclose()
+
+
+async def test_connections_are_reused_and_stale_ones_replaced(
+    keep_alive: KeepAlive, fetcher: Fetcher
+) -> None:
+    for _ in range(3):
         assert (await fetcher.get(keep_alive.url + "/f")).content == b"ok"
-        assert keep_alive.connections == 2
-    finally:
-        await fetcher.aclose()
+    assert keep_alive.connections == 1
+    keep_alive.drop_all()  # the server closes the idle connection
+    await asyncio.sleep(0.05)
+    assert (await fetcher.get(keep_alive.url + "/f")).content == b"ok"
+    assert keep_alive.connections == 2
 
 
 async def test_a_body_that_stops_arriving_times_out(keep_alive: KeepAlive) -> None:
@@ -82,25 +86,15 @@ async def test_a_body_that_stops_arriving_times_out(keep_alive: KeepAlive) -> No
         await fetcher.aclose()
 
 
-async def test_not_modified_answers_keep_their_connection(keep_alive: KeepAlive) -> None:
+async def test_not_modified_answers_keep_their_connection(
+    keep_alive: KeepAlive, fetcher: Fetcher
+) -> None:
     keep_alive.answer = b'HTTP/1.1 304 Not Modified\r\nETag: "x"\r\n\r\n'
-    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
-    try:
-        for _ in range(3):
-            response = await fetcher.get(keep_alive.url + "/f", validators=Validators('"x"'))
-            assert response.not_modified and response.content == b""
-            assert response.validators.etag == '"x"'
-        assert keep_alive.connections == 1
-    finally:
-        await fetcher.aclose()
-
-
-async def get(server: KeepAlive, validators: Validators | None = None) -> Response:
-    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
-    try:
-        return await fetcher.get(server.url + "/f", validators=validators)
-    finally:
-        await fetcher.aclose()
+    for _ in range(3):
+        response = await fetcher.get(keep_alive.url + "/f", validators=Validators('"x"'))
+        assert response.not_modified and response.content == b""
+        assert response.validators.etag == '"x"'
+    assert keep_alive.connections == 1
 
 
 @pytest.mark.parametrize(
@@ -116,23 +110,21 @@ async def get(server: KeepAlive, validators: Validators | None = None) -> Respon
     ids=["chunked", "until-close", "early-hints"],
 )  # fmt: skip
 async def test_bodies_are_framed_by_length_chunks_or_the_end_of_the_connection(
-    keep_alive: KeepAlive, answer: bytes, close_after: bool, body: bytes
+    keep_alive: KeepAlive, fetcher: Fetcher, answer: bytes, close_after: bool, body: bytes
 ) -> None:
     keep_alive.answer, keep_alive.close_after = answer, close_after
-    response = await get(keep_alive)
+    response = await fetcher.get(keep_alive.url + "/f")
     assert (response.status, response.content) == (200, body)
     assert "link" not in response.headers  # the informational answer's headers are not kept
 
 
-async def test_a_connection_the_server_closes_is_not_reused(keep_alive: KeepAlive) -> None:
+async def test_a_connection_the_server_closes_is_not_reused(
+    keep_alive: KeepAlive, fetcher: Fetcher
+) -> None:
     keep_alive.answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
-    try:
-        for _ in range(2):
-            assert (await fetcher.get(keep_alive.url + "/f")).content == b"ok"
-        assert keep_alive.connections == 2
-    finally:
-        await fetcher.aclose()
+    for _ in range(2):
+        assert (await fetcher.get(keep_alive.url + "/f")).content == b"ok"
+    assert keep_alive.connections == 2
 
 
 @pytest.mark.parametrize(
@@ -149,26 +141,24 @@ async def test_a_connection_the_server_closes_is_not_reused(keep_alive: KeepAliv
     ids=["truncated-body", "no-answer", "huge-head", "endless-head", "garbage", "upgrade"],
 )  # fmt: skip
 async def test_broken_answers_are_fetch_errors(
-    keep_alive: KeepAlive, answer: bytes, close_after: bool, error: str
+    keep_alive: KeepAlive, fetcher: Fetcher, answer: bytes, close_after: bool, error: str
 ) -> None:
     keep_alive.answer, keep_alive.close_after = answer, close_after
     with pytest.raises(FetchError, match=error):
-        await get(keep_alive)
+        await fetcher.get(keep_alive.url + "/f")
 
 
-async def test_a_validator_cannot_inject_headers(keep_alive: KeepAlive) -> None:
+async def test_a_validator_cannot_inject_headers(keep_alive: KeepAlive, fetcher: Fetcher) -> None:
     with pytest.raises(FetchError, match="invalid request header"):
-        await get(keep_alive, Validators('"x"\r\nX-Injected: 1'))
+        await fetcher.get(keep_alive.url + "/f", validators=Validators('"x"\r\nX-Injected: 1'))
     assert keep_alive.requests == []
 
 
-async def test_user_info_in_a_url_is_sent_as_basic_credentials(keep_alive: KeepAlive) -> None:
-    fetcher = Fetcher(FetchLimits(host_delay_s=0.0, timeout_s=2.0))
-    try:
-        url = keep_alive.url.replace("http://", "http://reader:s3cret@") + "/f"
-        assert (await fetcher.get(url)).content == b"ok"
-    finally:
-        await fetcher.aclose()
+async def test_user_info_in_a_url_is_sent_as_basic_credentials(
+    keep_alive: KeepAlive, fetcher: Fetcher
+) -> None:
+    url = keep_alive.url.replace("http://", "http://reader:s3cret@") + "/f"
+    assert (await fetcher.get(url)).content == b"ok"
     (head,) = keep_alive.requests
     assert b"\r\nAuthorization: Basic cmVhZGVyOnMzY3JldA==\r\n" in head
 
