@@ -212,17 +212,13 @@ def measure(fn: Callable[[], object], count: int) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def naive_baseline(urls: list[str], rounds: int) -> tuple[float, float]:
-    """Sequential ``feedparser.parse(url)``: (wall s, CPU s) per poll, medians of ``rounds``."""
-    walls, cpus = [], []
-    for _ in range(rounds):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for url in urls:
-            result = feedparser.parse(url)
-            assert result.entries, url
-        walls.append((time.perf_counter() - wall) / len(urls))
-        cpus.append((time.process_time() - cpu) / len(urls))
-    return median(walls), median(cpus)
+def naive_baseline(urls: list[str]) -> tuple[float, float]:
+    """Sequential ``feedparser.parse(url)`` over ``urls``: (wall s, CPU s) per poll."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for url in urls:
+        result = feedparser.parse(url)
+        assert result.entries, url
+    return (time.perf_counter() - wall) / len(urls), (time.process_time() - cpu) / len(urls)
 
 
 def parse_ratio(site: Site, sample: int, rounds: int) -> tuple[float, float]:
@@ -289,7 +285,7 @@ async def bench(args: argparse.Namespace, site: Site, redis: aioredis.Redis) -> 
             report(f"warm poll {r + 1} ({changed} changed)", len(ids), wall, cpu, stats)
             # The baseline right after each warm round: the two are compared under the same
             # machine conditions (a shared machine's speed drifts over a run).
-            rounds.append(Paired(wall / len(ids), cpu / len(ids), *naive_baseline(sample, 1)))
+            rounds.append(Paired(wall / len(ids), cpu / len(ids), *naive_baseline(sample)))
     finally:
         await fetcher.aclose()
     if profiler is not None:
