@@ -4,10 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/newswatch.yaml
 STAMP  := $(VENV)/.installed
+# The matcher's native engine is built by the install: a change to it rebuilds it.
+ENGINE := $(wildcard src/newswatch/match/engine/*.c src/newswatch/match/engine/*.h)
 
 .PHONY: run once test lint format check bench bench-match bench-poll bench-deliver soak clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(ENGINE)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -49,4 +51,4 @@ soak: $(STAMP)         ## 1,000 local feeds for an hour: RSS and Redis memory at
 	$(BIN)/python benchmarks/soak/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/newswatch/match/*.so

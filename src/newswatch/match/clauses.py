@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from newswatch.match import evaluate as ev
+from newswatch.match import tree
 from newswatch.match.normalize import is_no_space
 from newswatch.match.query import BOTH, Pattern
 
@@ -68,7 +68,7 @@ def cost(clause: Clause) -> float:
 Clauses = tuple[list[Clause], bool]
 
 
-def clauses(node: ev.Evaluator, memo: dict[ev.Evaluator, Clauses] | None = None) -> Clauses:
+def clauses(node: tree.Node, memo: dict[tree.Node, Clauses] | None = None) -> Clauses:
     """The clauses of a compiled query, and whether they decide it.
 
     ``memo`` caches the clauses of nodes, which the compiler shares between watches.
@@ -80,23 +80,23 @@ def clauses(node: ev.Evaluator, memo: dict[ev.Evaluator, Clauses] | None = None)
     return found
 
 
-def _clauses(node: ev.Evaluator, memo: dict[ev.Evaluator, Clauses]) -> Clauses:
-    if isinstance(node, ev.Term):
+def _clauses(node: tree.Node, memo: dict[tree.Node, Clauses]) -> Clauses:
+    if isinstance(node, tree.Term):
         return [frozenset((node.word,))], node.fields == BOTH
-    if isinstance(node, ev.Leaf):
+    if isinstance(node, tree.Leaf):
         if len(node.patterns) == 1 and not node.singles:  # a phrase: each of its words
             return [frozenset((key,)) for key in pattern_keys(node.patterns[0])], False
         keys = frozenset(node.singles) | {pattern_key(p) for p in node.patterns}
         return [keys], node.fields == BOTH and not node.patterns
-    if isinstance(node, ev.Filter):
-        tag = SITE if node.check is ev.site_check else LANG
+    if isinstance(node, tree.Filter):
+        tag = SITE if node.kind == tree.SITE_FILTER else LANG
         return [frozenset((tag + node.value,))], True
-    if isinstance(node, ev.AndNode):
+    if isinstance(node, tree.AndNode):
         parts = [clauses(child, memo) for child in node.children]
         return [c for found, _ in parts for c in found], all(exact for _, exact in parts)
-    if isinstance(node, ev.Near):
+    if isinstance(node, tree.Near):
         return clauses(node.left, memo)[0] + clauses(node.right, memo)[0], False
-    if isinstance(node, ev.OrNode):
+    if isinstance(node, tree.OrNode):
         return _or_clauses([clauses(child, memo) for child in node.children])
     return [], False  # NOT
 

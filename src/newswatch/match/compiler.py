@@ -1,10 +1,11 @@
-"""Turn parsed queries into evaluator trees; entity and country leaves are resolved once."""
+"""Turn parsed queries into shared trees (``tree``); entity and country leaves are resolved once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
-from newswatch.match import evaluate as ev
+from newswatch.match import tree
 from newswatch.match.countries import country_patterns
 from newswatch.match.model import EntitySpec
 from newswatch.match.query import (
@@ -21,6 +22,8 @@ from newswatch.match.query import (
 )
 from newswatch.match.variants import alias_patterns
 
+N = TypeVar("N", bound=tree.Node)
+
 
 def entity_patterns(spec: EntitySpec) -> tuple[Pattern, ...]:
     """Every pattern of an entity: its aliases and, when enabled, their variants."""
@@ -34,56 +37,67 @@ class Compiler:
     """Compiles nodes, sharing identical sub-trees between watches (hash-consing).
 
     Leaves (terms, entities, countries) are shared by what they match; an inner node by its
-    kind and the identity of its (already shared) children, so two watches with the same query
-    get the very same tree, evaluated once per document.
+    kind and the ids of its (already shared) children, so two watches with the same query
+    get the very same tree, evaluated once per document. ``nodes`` lists every node built, in
+    the order of their ids (children first).
     """
 
     def __init__(self, entities: Mapping[str, EntitySpec]) -> None:
         self.entities = entities
-        self._leaves: dict[tuple[object, ...], ev.Term | ev.Leaf] = {}
-        self._nodes: dict[tuple[object, ...], ev.Evaluator] = {}
+        self.nodes: list[tree.Node] = []
+        self._leaves: dict[tuple[object, ...], tree.Term | tree.Leaf] = {}
+        self._shared_nodes: dict[tuple[object, ...], tree.Node] = {}
         self._entity_patterns: dict[str, tuple[Pattern, ...]] = {}
 
-    def compile(self, node: Node) -> ev.Evaluator:
-        """The evaluator of ``node``."""
+    def compile(self, node: Node) -> tree.Node:
+        """The shared tree of ``node``."""
         if isinstance(node, Text | EntityRef | CountryRef):
             return self.leaf(node)
         if isinstance(node, And):
-            children = sorted((self.compile(c) for c in node.children), key=ev.rank)
-            return self._shared(("and", *map(id, children)), lambda: ev.AndNode(children))
+            children = sorted((self.compile(c) for c in node.children), key=tree.rank)
+            key = ("and", *(c.id for c in children))
+            return self._shared(key, lambda i: tree.AndNode(i, children))
         if isinstance(node, Or):
-            options = [self.compile(c) for c in node.children]
-            merged = _merged_patterns(options)
-            if merged is not None:  # one leaf: one set test instead of a test per option
-                patterns, fields = merged
-                key: tuple[object, ...] = ("any", fields, patterns)
-                return self._shared(key, lambda: ev.Leaf(patterns, fields, None))
-            return self._shared(("or", *map(id, options)), lambda: ev.OrNode(options))
+            return self._or([self.compile(c) for c in node.children])
         if isinstance(node, Not):
             child = self.compile(node.child)
-            return self._shared(("not", id(child)), lambda: ev.NotNode(child))
+            return self._shared(("not", child.id), lambda i: tree.NotNode(i, child))
         if isinstance(node, Near):
-            left, right = (
-                _positional(self.compile(node.left)),
-                _positional(self.compile(node.right)),
-            )
-            key = ("near", id(left), id(right), node.distance, node.ordered)
-            return self._shared(key, lambda: ev.Near(left, right, node.distance, node.ordered))
+            return self._near(node)
         if isinstance(node, Site):
-            return self._shared(
-                ("site", node.domain), lambda: ev.Filter(node.domain, ev.site_check)
-            )
-        return self._shared(("lang", node.code), lambda: ev.Filter(node.code, ev.lang_check))
+            return self._filter(tree.SITE_FILTER, node.domain)
+        return self._filter(tree.LANG_FILTER, node.code)
 
-    def _shared(self, key: tuple[object, ...], build: Callable[[], ev.Evaluator]) -> ev.Evaluator:
-        # Keys hold children's ids: safe, as every node built stays referenced by this table.
-        found = self._nodes.get(key)
+    def _or(self, options: list[tree.Node]) -> tree.Node:
+        merged = _merged_patterns(options)
+        if merged is None:
+            return self._shared(("or", *(o.id for o in options)), lambda i: tree.OrNode(i, options))
+        patterns, fields = merged  # one leaf: one set test instead of a test per option
+        return self._shared(
+            ("any", fields, patterns), lambda i: tree.Leaf(i, patterns, fields, None)
+        )
+
+    def _near(self, node: Near) -> tree.Node:
+        left, right = _positional(self.compile(node.left)), _positional(self.compile(node.right))
+        key = ("near", left.id, right.id, node.distance, node.ordered)
+        return self._shared(key, lambda i: tree.Near(i, left, right, node.distance, node.ordered))
+
+    def _filter(self, kind: str, value: str) -> tree.Node:
+        return self._shared((kind, value), lambda i: tree.Filter(i, kind, value))
+
+    def _shared(self, key: tuple[object, ...], build: Callable[[int], tree.Node]) -> tree.Node:
+        found = self._shared_nodes.get(key)
         if found is None:
-            found = self._nodes[key] = build()
+            found = self._shared_nodes[key] = self._add(build)
         return found
 
-    def leaf(self, node: Text | EntityRef | CountryRef) -> ev.Term | ev.Leaf:
-        """A shared evaluator for a text, entity or country leaf."""
+    def _add(self, build: Callable[[int], N]) -> N:
+        node = build(len(self.nodes))
+        self.nodes.append(node)
+        return node
+
+    def leaf(self, node: Text | EntityRef | CountryRef) -> tree.Term | tree.Leaf:
+        """The shared leaf of a text, entity or country."""
         if isinstance(node, Text):
             key: tuple[object, ...] = ("text", node.pattern, node.fields)
         elif isinstance(node, EntityRef):
@@ -92,7 +106,7 @@ class Compiler:
             key = ("country", node.code, node.fields)
         found = self._leaves.get(key)
         if found is None:
-            found = self._leaves[key] = self._build(node)
+            found = self._leaves[key] = self._add(lambda i: self._build(i, node))
         return found
 
     def patterns(self, node: Text | EntityRef | CountryRef) -> tuple[Pattern, ...]:
@@ -106,22 +120,22 @@ class Compiler:
             found = self._entity_patterns[node.entity] = entity_patterns(self.entities[node.entity])
         return found
 
-    def _build(self, node: Text | EntityRef | CountryRef) -> ev.Term | ev.Leaf:
-        if isinstance(node, Text) and ev.is_plain(node.pattern):
-            return ev.Term(node.pattern, node.fields)
+    def _build(self, id: int, node: Text | EntityRef | CountryRef) -> tree.Term | tree.Leaf:
+        if isinstance(node, Text) and tree.is_plain(node.pattern):
+            return tree.Term(id, node.pattern, node.fields)
         entity = node.entity if isinstance(node, EntityRef) else None
-        return ev.Leaf(self.patterns(node), node.fields, entity)
+        return tree.Leaf(id, self.patterns(node), node.fields, entity)
 
 
-def _merged_patterns(options: list[ev.Evaluator]) -> tuple[tuple[Pattern, ...], int] | None:
+def _merged_patterns(options: list[tree.Node]) -> tuple[tuple[Pattern, ...], int] | None:
     """The patterns and fields of an OR of text leaves over the same fields, to make one leaf
     of (entities keep their own); None when the options cannot be merged."""
     patterns: list[Pattern] = []
     fields: set[int] = set()
     for option in options:
-        if isinstance(option, ev.Term):
+        if isinstance(option, tree.Term):
             patterns.append(option.pattern)
-        elif isinstance(option, ev.Leaf) and option.entity is None:
+        elif isinstance(option, tree.Leaf) and option.entity is None:
             patterns.extend(option.patterns)
             patterns.extend(Pattern((word,)) for word in sorted(option.singles))
         else:
@@ -130,7 +144,7 @@ def _merged_patterns(options: list[ev.Evaluator]) -> tuple[tuple[Pattern, ...], 
     return (tuple(patterns), fields.pop()) if len(fields) == 1 else None
 
 
-def _positional(node: ev.Evaluator) -> ev.Positional:
-    if isinstance(node, ev.Term | ev.Leaf | ev.Near | ev.OrNode):
+def _positional(node: tree.Node) -> tree.Positional:
+    if isinstance(node, tree.Term | tree.Leaf | tree.Near | tree.OrNode):
         return node
     raise TypeError(f"not positional: {node!r}")  # the parser rejects these

@@ -43,7 +43,7 @@ class Document:
     language: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """A span of the document that satisfied part of a query (offsets into the original field)."""
 
@@ -53,7 +53,7 @@ class Hit:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Snippet:
     """Text around the first hits; ``marks`` are (start, end) spans of hits within ``text``."""
 
@@ -61,7 +61,7 @@ class Snippet:
     marks: tuple[tuple[int, int], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """A watch that matched a document, with the evidence."""
 

@@ -9,18 +9,18 @@ hyphens and other punctuation separate runs). Each run becomes one or more *toke
   Cyrillic letters (the breve of Cyrillic ``й``/``ў`` is kept) and has letters that do not
   decompose transliterated (``ł→l``, ``ø→o``, ``æ→ae``, ``ß→ss``, ``þ→th``, ``ı→i`` ...).
 
-``tokens`` is the hot path; ``Tokens`` keeps the chunks it came from, so that the offsets
-and case of a token (``token_spans``, ``cased_tokens`` of the whole text) are found only for
-the tokens a match needs; all of them yield lists parallel to ``tokens``.
+These functions are the definitions. Queries are tokenized here (``tokens``, fast on
+ASCII and cached by chunk); documents by the native engine (``engine/tokenize.c``), which
+asks ``char_flags``, ``run_tokens`` and ``char_fold`` about text it has not seen and must
+give what ``regex_tokens`` and ``token_spans`` give (tests/unit/match/test_normalize.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Callable
-from itertools import accumulate, chain, compress
+from itertools import chain
 from operator import add
 
 _NO_SPACE = (
@@ -170,19 +170,13 @@ def _translate(text: str, table: bytes) -> str:
     return text.encode("utf-8").translate(table).decode("utf-8")
 
 
-def _chunks(text: str, table: bytes) -> list[str]:
-    """The non-empty texts between the spaces of the translation (split at ASCII spaces only,
-    so that chunk offsets can be recovered by counting)."""
-    return list(filter(None, _translate(text, table).split(" ")))
-
-
 def _tokenize(text: str, table: bytes, cache: _ChunkCache) -> list[str]:
     # ASCII separators and case are handled by one C-level byte translation; only the chunks
     # left (words, or words glued by non-ASCII punctuation) go through the cache.
     if cache.casefold and text.isascii():
         return _translate(text, table).split()
     get: Callable[[str], tuple[str, ...]] = cache.__getitem__
-    return list(chain.from_iterable(map(get, _chunks(text, table))))
+    return list(chain.from_iterable(map(get, _translate(text, table).split())))
 
 
 def tokens(text: str) -> list[str]:
@@ -200,83 +194,33 @@ def regex_tokens(text: str, casefold: bool = True) -> list[str]:
     return [t for run in _RUN_RE.findall(text) for t in _run_tokens(run, casefold)]
 
 
-class _SpanCache(dict[str, tuple[tuple[int, int], ...]]):
-    """chunk -> the (start, end) offsets of its tokens inside it, filled on demand, bounded."""
-
-    def __missing__(self, chunk: str) -> tuple[tuple[int, int], ...]:
-        if len(self) >= 400_000:
-            self.clear()
-        found = self[chunk] = tuple(token_spans(chunk))
-        return found
+_LETTER_RE = re.compile(_LETTERS)
 
 
-_CHUNK_SPANS = _SpanCache()
+def char_flags(char: str) -> int:
+    """How the run grammar of ``_RUN_RE`` sees a non-ASCII character: 1 a letter (starts or
+    continues a run), 2 a combining mark (continues one), 4 a script without spaces (for the
+    native tokenizer, which asks once per character)."""
+    return (
+        (1 if _LETTER_RE.fullmatch(char) else 0)
+        | (2 if _MARK_RE.fullmatch(char) else 0)
+        | (4 if _NO_SPACE_RE.fullmatch(char) else 0)
+    )
 
 
-class Tokens:
-    """The normalized tokens of a text, and on demand each token's offsets and case.
+def run_tokens(run: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folded and the case-kept tokens of a run of letters (for the native tokenizer)."""
+    return _run_tokens(run, casefold=True), _run_tokens(run, casefold=False)
 
-    Tokens come from the chunks between ASCII separators; a chunk is usually one token (always
-    in ASCII text). The offsets of a chunk are the running sum of the lengths before it, so
-    only the chunks of the tokens asked about are looked at again.
-    """
 
-    __slots__ = ("_cased", "_chunks", "_counts", "_starts", "text", "tokens")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._cased: list[str] | None = None
-        self._starts: list[int] | None = None
-        self._counts: list[int] | None = None  # tokens before each chunk; None: one each
-        if text.isascii():
-            self.tokens = self._chunks = _translate(text, _LOWER_TABLE).split()
-            return
-        self._chunks = _chunks(text, _LOWER_TABLE)
-        per_chunk = list(map(_FOLDED.__getitem__, self._chunks))
-        self.tokens = list(chain.from_iterable(per_chunk))
-        if len(self.tokens) != len(self._chunks) or not all(per_chunk):
-            self._counts = list(accumulate(map(len, per_chunk), initial=0))
-
-    def _locate(self, position: int) -> tuple[int, int]:
-        """(chunk index, token index within the chunk) of the token at ``position``."""
-        if self._counts is None:
-            return position, 0
-        i = bisect_right(self._counts, position) - 1
-        return i, position - self._counts[i]
-
-    def span(self, position: int) -> tuple[int, int]:
-        """The (start, end) offsets in the text of the token at ``position``."""
-        if self._starts is None:
-            parts = _translate(self.text, _LOWER_TABLE).split(" ")
-            starts = accumulate(map((1).__add__, map(len, parts)), initial=0)
-            self._starts = list(compress(starts, parts))  # the starts of non-empty parts
-        i, k = self._locate(position)
-        chunk, base = self._chunks[i], self._starts[i]
-        if chunk.isascii():
-            return base, base + len(chunk)
-        start, end = _CHUNK_SPANS[chunk][k]
-        return base + start, base + end
-
-    def _cased_chunks(self) -> list[str]:
-        if self._cased is None:
-            self._cased = _chunks(self.text, _CASED_TABLE)
-        return self._cased
-
-    def cased(self) -> list[str]:
-        """Every token with its case kept (``cased_tokens`` of the text)."""
-        return list(chain.from_iterable(map(_CASED.__getitem__, self._cased_chunks())))
-
-    def starts_lowercase(self, position: int) -> bool:
-        """True when the token at ``position``, case kept, starts with a lowercase letter."""
-        i, k = self._locate(position)
-        chunk = self._cased_chunks()[i]
-        return (chunk if chunk.isascii() else _CASED[chunk][k])[:1].islower()
+def char_fold(char: str) -> tuple[str, str]:
+    """A character of a script without spaces, folded and case-kept (its bigrams' parts)."""
+    return _CHAR_FOLD[True][char], _CHAR_FOLD[False][char]
 
 
 def token_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets in ``text`` of each token, parallel to ``tokens(text)``: one span
-    per run, a run in a script without spaces giving one per bigram. ``Tokens.span`` finds the
-    same offsets for the tokens asked about only."""
+    per run, a run in a script without spaces giving one per bigram."""
     spans: list[tuple[int, int]] = []
     for m in _RUN_RE.finditer(text):
         start, end = m.span()

@@ -1,77 +1,68 @@
-"""A compiled watchlist: prefilter the candidate watches of a document, then verify them."""
+"""A compiled watchlist: the shared query trees of its watches, loaded into the native engine.
+
+Once the engine has its tables the trees are dropped: a large watchlist would otherwise keep
+millions of small Python objects alive for the garbage collector to walk.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from itertools import chain
-from operator import itemgetter
+from collections.abc import Mapping, Sequence
 
+from newswatch.match import tree
+from newswatch.match.clauses import LANG, SITE
 from newswatch.match.compiler import Compiler
-from newswatch.match.docview import DocView
-from newswatch.match.evaluate import Evaluator
-from newswatch.match.evidence import evidence
 from newswatch.match.model import Document, EntitySpec, Match, WatchSpec
 from newswatch.match.parser import parse_query
-from newswatch.match.prefilter import Prefilter
-from newswatch.match.query import Query
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledWatch:
-    """One watch, ready to evaluate."""
-
-    id: str
-    query: Query
-    root: Evaluator
+from newswatch.match.program import build_tables, make_engine
 
 
 class Watchlist:
-    """Every watch of a config, compiled once; ``match`` is pure and thread-compatible.
+    """Every watch of a config, compiled once; ``match`` is pure.
 
     Watches whose queries compiled to the same tree (the compiler shares identical sub-trees)
-    are evaluated once per document, and get the same evidence.
+    are decided once per document, and get the same evidence.
     """
 
-    def __init__(self, watches: Sequence[CompiledWatch]) -> None:
-        self.watches = tuple(watches)
-        groups: dict[int, list[int]] = {}
-        roots: list[Evaluator] = []
-        for i, watch in enumerate(self.watches):
-            if id(watch.root) not in groups:
-                groups[id(watch.root)] = []
-                roots.append(watch.root)
-            groups[id(watch.root)].append(i)
-        self.roots = tuple(roots)
-        self.members = tuple(tuple(groups[id(root)]) for root in roots)
-        self.prefilter = Prefilter(self.roots)
+    def __init__(
+        self, ids: Sequence[str], roots: Sequence[tree.Node], nodes: Sequence[tree.Node]
+    ) -> None:
+        self.ids = tuple(ids)
+        members: dict[int, list[int]] = {}
+        distinct: list[tree.Node] = []
+        for i, root in enumerate(roots):
+            if root.id not in members:
+                members[root.id] = []
+                distinct.append(root)
+            members[root.id].append(i)
+        tables, self.filters = build_tables(nodes, distinct, list(members.values()), self.ids)
+        self.engine = make_engine(tables)
 
     def __len__(self) -> int:
-        return len(self.watches)
-
-    def __iter__(self) -> Iterator[CompiledWatch]:
-        return iter(self.watches)
+        return len(self.ids)
 
     def match(self, doc: Document) -> list[Match]:
         """Every watch that matches ``doc``, in watchlist order, with its evidence."""
-        view = self.prefilter.view(doc)
-        watches, members = self.watches, self.members
-        found: list[tuple[int, Match]] = []
-        for k in self._matching_roots(view):
-            hits, entities, snippet = evidence(self.roots[k], doc, view)
-            found.extend((i, Match(watches[i].id, hits, entities, snippet)) for i in members[k])
-        found.sort(key=itemgetter(0))
-        return [m for _, m in found]
+        return self.engine.match(doc.title, doc.body, self._filters(doc))
 
     def decide(self, doc: Document) -> list[str]:
         """The ids of the watches that match ``doc``, in watchlist order, without evidence."""
-        view = self.prefilter.view(doc)
-        found = sorted(chain.from_iterable(self.members[k] for k in self._matching_roots(view)))
-        return [self.watches[i].id for i in found]
+        return self.engine.decide(doc.title, doc.body, self._filters(doc))
 
-    def _matching_roots(self, view: DocView) -> list[int]:
-        roots, exact = self.roots, self.prefilter.exact
-        return [k for k in self.prefilter.candidates(view) if k in exact or roots[k].test(view)]
+    def _filters(self, doc: Document) -> list[int]:
+        """The ids of the ``site:``/``lang:`` filters the document passes."""
+        if not self.filters:
+            return []
+        keys = [SITE + s for s in site_suffixes(doc.site)]
+        keys.append(LANG + (doc.language or "").lower())
+        return [self.filters[k] for k in keys if k in self.filters]
+
+
+def site_suffixes(site: str) -> frozenset[str]:
+    """The host and every parent domain of it: a.b.example.com -> {..., example.com, com}."""
+    host = site.lower().strip().rstrip(".")
+    host = host.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    parts = host.split(".") if host else []
+    return frozenset(".".join(parts[i:]) for i in range(len(parts)))
 
 
 def compile_watchlist(
@@ -79,8 +70,5 @@ def compile_watchlist(
 ) -> Watchlist:
     """Parse and compile every watch; raises QueryError on the first invalid query."""
     compiler = Compiler(entities)
-    compiled = []
-    for spec in watches:
-        query = parse_query(spec.id, spec.query, entities)
-        compiled.append(CompiledWatch(spec.id, query, compiler.compile(query.root)))
-    return Watchlist(compiled)
+    roots = [compiler.compile(parse_query(w.id, w.query, entities).root) for w in watches]
+    return Watchlist([w.id for w in watches], roots, compiler.nodes)

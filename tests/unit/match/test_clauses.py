@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.match import Alias, Document, EntitySpec, WatchSpec, compile_watchlist
+from newswatch.match import Alias, Document, EntitySpec, WatchSpec, compile_watchlist, parse_query
 from newswatch.match.clauses import LANG, PREFIX, SITE, clauses
+from newswatch.match.compiler import Compiler
 
 ENTITIES = {"zel": EntitySpec("zel", (Alias("Zelenskyy"), Alias("Зеленськ*")), variants=False)}
 
 
 def clauses_of(query: str) -> tuple[set[frozenset[str]], bool]:
-    [watch] = compile_watchlist([WatchSpec("w", query)], ENTITIES)
-    found, exact = clauses(watch.root)
+    root = Compiler(ENTITIES).compile(parse_query("w", query, ENTITIES).root)
+    found, exact = clauses(root)
     return set(found), exact
 
 

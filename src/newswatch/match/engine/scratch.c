@@ -1,0 +1,156 @@
+/* Per-call working memory, and the first steps on a tokenized document: where each word and
+ * prefix key occurs, which keys the document has, and which roots are candidates. */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void *zeros(size_t n, size_t size) { return calloc(n ? n : 1, size); }
+
+Scratch *scratch_new(const Program *p) {
+    Scratch *s = zeros(1, sizeof *s);
+    if (s == NULL) return PyErr_NoMemory(), NULL;
+    uint32_t wp = p->nvocab + p->nprefix, nn = p->nnodes;
+    int ok = 1;
+    for (int f = 0; f < 2; f++) {
+        ok &= (s->hstamp[f] = zeros(wp, sizeof(uint32_t))) != NULL;
+        ok &= (s->head[f] = zeros(wp, sizeof(int32_t))) != NULL;
+        ok &= (s->sstamp[f] = zeros(nn, sizeof(uint32_t))) != NULL;
+        ok &= (s->soff[f] = zeros(nn, sizeof(uint32_t))) != NULL;
+        ok &= (s->slen[f] = zeros(nn, sizeof(uint32_t))) != NULL;
+    }
+    ok &= (s->kstamp = zeros(p->nkeys, sizeof(uint32_t))) != NULL;
+    ok &= (s->pstamp = zeros(p->nstamps, sizeof(uint32_t))) != NULL;
+    ok &= (s->rc = zeros(p->nroots, sizeof(RootCount))) != NULL;
+    ok &= (s->tstamp = zeros(nn, sizeof(uint32_t))) != NULL;
+    ok &= (s->tval = zeros(nn, sizeof(uint8_t))) != NULL;
+    ok &= (s->nstamp = zeros(nn, sizeof(uint32_t))) != NULL;
+    ok &= (s->noff = zeros(nn, sizeof(uint32_t))) != NULL;
+    ok &= (s->nlen = zeros(nn, sizeof(uint32_t))) != NULL;
+    ok &= (s->neoff = zeros(nn, sizeof(uint32_t))) != NULL;
+    ok &= (s->nelen = zeros(nn, sizeof(uint32_t))) != NULL;
+    if (!ok) {
+        scratch_free(s);
+        return PyErr_NoMemory(), NULL;
+    }
+    return s;
+}
+
+void scratch_free(Scratch *s) {
+    if (s == NULL) return;
+    for (int f = 0; f < 2; f++) {
+        free(s->f[f].fold.v);
+        free(s->f[f].cased.v);
+        free(s->f[f].start.v);
+        free(s->f[f].end.v);
+        free(s->hstamp[f]);
+        free(s->head[f]);
+        free(s->opos[f].v);
+        free(s->onext[f].v);
+        free(s->sstamp[f]);
+        free(s->soff[f]);
+        free(s->slen[f]);
+    }
+    void *rest[] = {s->kstamp, s->present.v, s->pstamp, s->rc, s->hitmap.slots,
+                    s->windowmap.slots, s->evmap.slots, s->touched.v,
+                    s->cands.v, s->matched.v, s->tstamp, s->tval, s->arena.v, s->nstamp,
+                    s->noff, s->nlen, s->neoff, s->nelen, s->narena.v, s->nents.v,
+                    s->tagged.v, s->ents.v, s->hits.v, s->key.v};
+    for (size_t i = 0; i < sizeof rest / sizeof *rest; i++) free(rest[i]);
+    free(s);
+}
+
+/* After 2^32 documents the stamps would repeat: start them over. */
+static void restamp(Scratch *s, const Program *p) {
+    uint32_t wp = p->nvocab + p->nprefix, nn = p->nnodes;
+    for (int f = 0; f < 2; f++) {
+        memset(s->hstamp[f], 0, wp * sizeof(uint32_t));
+        memset(s->sstamp[f], 0, nn * sizeof(uint32_t));
+    }
+    memset(s->kstamp, 0, p->nkeys * sizeof(uint32_t));
+    memset(s->pstamp, 0, p->nstamps * sizeof(uint32_t));
+    memset(s->rc, 0, p->nroots * sizeof(RootCount));
+    memset(s->tstamp, 0, nn * sizeof(uint32_t));
+    memset(s->nstamp, 0, nn * sizeof(uint32_t));
+    s->epoch = 0;
+}
+
+int scratch_begin(Scratch *s, const Program *p) {
+    if (++s->epoch == 0) {
+        restamp(s, p);
+        s->epoch = 1;
+    }
+    for (int f = 0; f < 2; f++) s->opos[f].n = s->onext[f].n = 0;
+    s->present.n = s->touched.n = s->cands.n = s->matched.n = 0;
+    s->arena.n = s->narena.n = s->nents.n = 0;
+    return 0;
+}
+
+int scratch_mark_key(Scratch *s, uint32_t key) {
+    if (s->kstamp[key] == s->epoch) return 0;
+    s->kstamp[key] = s->epoch;
+    return i32_push(&s->present, (int32_t)key);
+}
+
+static int occurs(Scratch *s, int f, int32_t key, int32_t pos) {
+    int32_t next = has_key(s, f, key) ? s->head[f][key] : -1;
+    uint32_t at = s->opos[f].n;
+    if (i32_push(&s->opos[f], pos) || i32_push(&s->onext[f], next)) return -1;
+    s->head[f][key] = (int32_t)at;
+    s->hstamp[f][key] = s->epoch;
+    return scratch_mark_key(s, (uint32_t)key);
+}
+
+/* Chains each key's positions (ascending: built from the last position back). */
+int scratch_index(Scratch *s, const Program *p, const Lexicon *lx) {
+    for (int f = 0; f < 2; f++) {
+        const I32s *fold = &s->f[f].fold;
+        for (int32_t pos = (int32_t)fold->n - 1; pos >= 0; pos--) {
+            int32_t tok = fold->v[pos];
+            if ((uint32_t)tok < p->nvocab && occurs(s, f, tok, pos)) return -1;
+            const TokInfo *info = &lx->info[tok];
+            for (uint32_t k = 0; k < info->pfx_n; k++) {
+                int32_t key = (int32_t)p->nvocab + lx->pfx_ids.v[info->pfx_off + k];
+                if (occurs(s, f, key, pos)) return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int cmp_i32(const void *a, const void *b) {
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Counts, per root, the clauses one of whose keys the document has: roots whose clauses all
+ * hold (and those without clauses) are the candidates, ascending. */
+int scratch_candidates(Scratch *s, const Program *p) {
+    uint32_t epoch = s->epoch;
+    for (uint32_t i = 0; i < s->present.n; i++) {
+        int32_t key = s->present.v[i];
+        const int32_t *e = p->key_entries + 2 * (size_t)p->key_start[key];
+        const int32_t *end = p->key_entries + 2 * (size_t)p->key_start[key + 1];
+        for (; e < end; e += 2) {
+            int32_t stamp = e[1];
+            if (stamp >= 0) { /* a clause of several keys: the first one found counts */
+                if (s->pstamp[stamp] == epoch) continue;
+                s->pstamp[stamp] = epoch;
+            }
+            RootCount *rc = &s->rc[e[0]];
+            if (rc->stamp != epoch) {
+                *rc = (RootCount){epoch, 0};
+                if (i32_push(&s->touched, e[0])) return -1;
+            }
+            rc->count++;
+        }
+    }
+    for (uint32_t i = 0; i < s->touched.n; i++) {
+        int32_t root = s->touched.v[i];
+        if (s->rc[root].count == p->need[root] && i32_push(&s->cands, root)) return -1;
+    }
+    for (uint32_t i = 0; i < p->nalways; i++)
+        if (i32_push(&s->cands, p->always[i])) return -1;
+    qsort(s->cands.v, s->cands.n, sizeof *s->cands.v, cmp_i32);
+    return 0;
+}
