@@ -6,7 +6,8 @@ Each watchlist size runs in its own process (so peak RSS is that size's), on one
 are the process's CPU time (``time.process_time``), so other load on the machine is not
 counted: compile time, peak RSS after compiling and matching, docs/s of ``Watchlist.match`` over
 ``--docs`` ~5 KB documents in six languages (after the normalizer's cache has seen the
-vocabulary, as a running daemon's has), and docs/s of ``ReferenceMatcher`` over a small
+vocabulary, as a running daemon's has, and with the garbage collector tuned as the daemon
+tunes it, ``daemon.runner.settle_heap``), and docs/s of ``ReferenceMatcher`` over a small
 sample of the same documents (it is slow), checking both return the same watches there.
 ``decide/s`` is the matcher deciding which watches match without building their evidence
 (hits, entities, snippet): the gap to ``docs/s`` is the cost of the evidence, which grows
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # the sibling module, importable once the path is set
 
+from newswatch.daemon.runner import settle_heap
 from newswatch.match import Watchlist, compile_watchlist
 from newswatch.match.reference import ReferenceMatcher
 
@@ -61,6 +63,7 @@ def scenario(size: int, n_docs: int, baseline_docs: int) -> dict[str, float]:
     watchlist = compile_watchlist(watches, ents)
     compile_s = time.process_time() - start
     warm_up(watchlist, vocabs, names)
+    settle_heap()  # what the daemon does once started: the collector tuned, the heap frozen
     start = time.process_time()
     matches = sum(len(watchlist.match(d)) for d in docs)
     fast_s = time.process_time() - start

@@ -1,4 +1,5 @@
-"""The compiled watchlist returns exactly the naive reference evaluator's watches.
+"""The compiled watchlist returns exactly what the naive reference evaluator returns: the
+same watches, and for each the same hits, entities and snippet.
 
 Small vocabularies make matches frequent; queries mix terms, phrases, wildcards, NEAR/ONEAR,
 fields, NOT, entities (with variants, prefixes and case), countries, site and lang.
@@ -14,11 +15,15 @@ from newswatch.match import (
     Alias,
     Document,
     EntitySpec,
+    Hit,
+    Match,
     WatchSpec,
     compile_watchlist,
+    make_snippet,
     parse_query,
 )
 from newswatch.match.reference import ReferenceMatcher
+from newswatch.match.reference_snippet import snippet as reference_snippet
 
 WORDS = ["peace", "talks", "Ukraine", "ukraina", "Kyiv", "négociations", "negotiate", "AS",
          "as", "Zelensky", "Зеленському", "Україна", "мир", "乌克兰", "和平", "turkey",
@@ -86,7 +91,15 @@ def test_fast_matcher_equals_reference(queries: list[str], docs: list[Document])
     fast = compile_watchlist(watches, ENTITIES)
     reference = ReferenceMatcher(watches, ENTITIES)
     for doc in docs:
-        assert [m.watch for m in fast.match(doc)] == reference.match(doc)
+        expected = reference.matches(doc)
+        assert fast.decide(doc) == reference.match(doc) == [m.watch for m in expected]
+        assert list(map(_comparable, fast.match(doc))) == list(map(_comparable, expected))
+
+
+def _comparable(match: Match) -> tuple[object, ...]:
+    """A match with its entities as a set: the order they are listed in is not specified."""
+    assert len(set(match.entities)) == len(match.entities)
+    return match.watch, match.hits, frozenset(match.entities), match.snippet
 
 
 @settings(max_examples=400, deadline=None)
@@ -99,3 +112,20 @@ def test_hits_point_at_their_text(queries: list[str], doc: Document) -> None:
             assert source[hit.start : hit.end] == hit.term
         marks = match.snippet.marks
         assert all(0 <= a < b <= len(match.snippet.text) for a, b in marks)
+
+
+snippet_text = st.lists(
+    st.sampled_from(
+        ["peace", "talks", " ", " ", "  ", "\n", "\t", "\u00a0", "Україна", "和平", "x"]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=snippet_text, data=st.data(), width=st.integers(0, 60))
+def test_snippets_follow_the_rules(text: str, data: st.DataObject, width: int) -> None:
+    bounds = st.tuples(st.integers(0, len(text)), st.integers(0, len(text))).map(sorted)
+    spans = data.draw(st.lists(bounds, max_size=4))
+    hits = [Hit("body", text[a:b], a, b) for a, b in spans]
+    assert make_snippet(text, hits, width) == reference_snippet(text, hits, width)

@@ -2,8 +2,8 @@
 
 Words, wildcard prefixes, site/lang filters and entities get dense ids; each tree node
 becomes a row of 7 ints and each pattern a row of 6 (the layout is in ``engine/engine.h``);
-the candidate index lists, for each key, the roots with a clause it satisfies (``clauses``);
-each root lists the watches that share it. Building the tables is pure: trees in, ``Tables``
+the candidate index lists, for each key, the clauses it satisfies (``clauses``) and, for each
+clause, the roots that need it; each root lists the watches that share it. Building the tables is pure: trees in, ``Tables``
 out.
 """
 
@@ -43,11 +43,15 @@ class Tables:
     refs: array[int] = field(default_factory=_ints)
     patterns: array[int] = field(default_factory=_ints)
     pwords: array[int] = field(default_factory=_ints)
-    # key k -> key_entries[2 * key_start[k] : 2 * key_start[k + 1]]: (root, stamp slot) pairs;
-    # a clause of several keys has a stamp slot per root, so that it counts once.
-    key_start: array[int] = field(default_factory=_ints)
-    key_entries: array[int] = field(default_factory=_ints)
-    nstamps: int = 0
+    # key k -> key_roots[root_start[k] : root_start[k + 1]]: roots whose clause is k alone;
+    # key k -> key_clauses[clause_start[k] : clause_start[k + 1]]: clauses of several keys;
+    # such a clause c -> clause_roots[clause_roots_start[c] : ...]: the roots needing it.
+    root_start: array[int] = field(default_factory=_ints)
+    key_roots: array[int] = field(default_factory=_ints)
+    clause_start: array[int] = field(default_factory=_ints)
+    key_clauses: array[int] = field(default_factory=_ints)
+    clause_roots_start: array[int] = field(default_factory=_ints)
+    clause_roots: array[int] = field(default_factory=_ints)
     need: array[int] = field(default_factory=_ints)
     exact: array[int] = field(default_factory=_ints)
     root_node: array[int] = field(default_factory=_ints)
@@ -109,7 +113,7 @@ class _Builder:
         self.t.nodes.extend((kind, fields, a, b, c, ordered, entities))
 
     def index(self, roots: Sequence[tree.Node]) -> None:
-        """The candidate index: key -> roots; clauses and exactness per root."""
+        """The candidate index: key -> clauses -> roots; clauses and exactness per root."""
         t, owners = self.t, defaultdict[Clause, list[int]](list)
         memo: dict[tree.Node, tuple[list[Clause], bool]] = {}
         for i, root in enumerate(roots):
@@ -122,7 +126,7 @@ class _Builder:
             t.root_node.append(root.id)
             if not found:
                 t.always.append(i)
-        self._key_entries(owners)
+        self._clause_index(owners)
 
     def _key(self, key: str) -> tuple[int, int]:
         """(space, id): space 0 words, 1 prefixes, 2 filters."""
@@ -133,24 +137,35 @@ class _Builder:
             return 2, self.filters[key]
         return 0, self.words[key]
 
-    def _key_entries(self, owners: dict[Clause, list[int]]) -> None:
-        # A clause shared by many roots (a country's names) is filed under its keys once.
-        by_key: dict[tuple[int, int], list[int]] = defaultdict(list)
+    def _clause_index(self, owners: dict[Clause, list[int]]) -> None:
+        """Files the roots of each one-key clause under its key, and each clause of several
+        keys (shared by the roots that have it: a country's names) under each of its keys."""
+        t = self.t
+        alone: dict[str, list[int]] = defaultdict(list)
+        shared: dict[str, list[int]] = defaultdict(list)
         for clause, roots in owners.items():
             if len(clause) == 1:
-                row = [x for root in roots for x in (root, -1)]
-            else:
-                first, self.t.nstamps = self.t.nstamps, self.t.nstamps + len(roots)
-                row = [x for k, root in enumerate(roots) for x in (root, first + k)]
+                alone[next(iter(clause))].extend(roots)
+                continue
             for key in clause:
-                by_key[self._key(key)].extend(row)
-        base = (0, len(self.words), len(self.words) + len(self.prefixes))  # words are final now
+                shared[key].append(len(t.clause_roots_start))
+            t.clause_roots_start.append(len(t.clause_roots))
+            t.clause_roots.extend(roots)
+        t.clause_roots_start.append(len(t.clause_roots))
+        for key in [*alone, *shared]:  # every key has its id before the lists are sized
+            self._key(key)
+        self._csr(alone, t.root_start, t.key_roots)
+        self._csr(shared, t.clause_start, t.key_clauses)
+
+    def _csr(self, by_key: dict[str, list[int]], start: array[int], items: array[int]) -> None:
+        """Lists per key id, every key (words, prefixes, filters) in order."""
+        placed = [(self._key(key), found) for key, found in by_key.items()]
+        base = (0, len(self.words), len(self.words) + len(self.prefixes))
         per_key = [0] * (base[2] + len(self.filters))
-        ordered = sorted((base[space] + ident, row) for (space, ident), row in by_key.items())
-        for k, row in ordered:
-            per_key[k] = len(row) // 2
-            self.t.key_entries.extend(row)
-        self.t.key_start.extend(accumulate(per_key, initial=0))
+        for k, found in sorted((base[space] + ident, found) for (space, ident), found in placed):
+            per_key[k] = len(found)
+            items.extend(found)
+        start.extend(accumulate(per_key, initial=0))
 
     def tables(self) -> Tables:
         t = self.t

@@ -81,10 +81,12 @@ static inline uint32_t tag_end(uint64_t t) { return (uint32_t)t & 0x7fffffffu; }
 /* ---------------------------------------------------------------- strtab.c */
 
 /* Strings of code points -> dense ids (0, 1, 2... in insertion order), open addressing. A
- * slot holds the id and 32 bits of the hash, so most probes touch one slot and one key. */
+ * slot holds the id, 32 bits of the hash and where the key is, so that a probe touches one
+ * slot and, when the hash matches, the key's text. */
 typedef struct {
-    uint32_t id1;  /* id + 1; 0 is empty */
-    uint32_t tag;  /* the hash's high half */
+    uint32_t id1; /* id + 1; 0 is empty */
+    uint32_t tag; /* the hash's high half */
+    uint32_t off, len;
 } Slot;
 
 typedef struct {
@@ -212,12 +214,12 @@ typedef struct {
     uint32_t npatterns;
     int32_t *pwords;
     uint32_t npwords;
-    /* key -> entries [key_start[k], key_start[k + 1]) of key_entries, two ints each: a root
-     * and, for a clause of several keys (counted once however many the document has), its
-     * stamp slot, else -1 */
-    int32_t *key_start;
-    int32_t *key_entries;
-    uint32_t nentries, nstamps;
+    /* key -> the roots whose clause is this key alone: key_roots[root_start[k] : ...];
+     * key -> the clauses of several keys it satisfies: key_clauses[clause_start[k] : ...];
+     * such a clause -> the roots that need it: clause_roots[clause_roots_start[c] : ...] */
+    int32_t *root_start, *key_roots, *clause_start, *key_clauses, *clause_roots_start,
+        *clause_roots;
+    uint32_t nkeyroots, nkeyclauses, nclauses, nclauseroots;
     int32_t *need, *exact, *root_node; /* per root: clauses, clauses decide, node */
     uint32_t nroots;
     int32_t *always; /* roots without clauses */
@@ -267,7 +269,7 @@ typedef struct {
     I32s opos[2], onext[2];
     uint32_t *kstamp; /* per key: in the document */
     I32s present;
-    uint32_t *pstamp; /* per clause stamp slot: counted */
+    uint32_t *cstamp; /* per clause: counted */
     RootCount *rc;    /* per root: clauses that hold */
     I32s touched, cands, matched;
     uint32_t *tstamp; /* per node: test() memo */

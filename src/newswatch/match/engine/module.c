@@ -1,6 +1,6 @@
 /* newswatch.match._engine: the per-document side of the matcher (types in ../_engine.pyi).
  *
- *   Engine(tables, normalize, model, cache_limit=1_000_000)
+ *   Engine(tables, normalize, model, cache_limit=200_000)
  *   Engine.match(title, body, filters) -> list[Match]
  *   Engine.decide(title, body, filters) -> list[str]
  *   Engine.tokens(text) -> (folded, cased, spans)
@@ -68,7 +68,7 @@ static void free_model(Model *m) {
 static int engine_init(Engine *e, PyObject *args, PyObject *kwargs) {
     static char *names[] = {"tables", "normalize", "model", "cache_limit", NULL};
     PyObject *tables, *normalize, *model, *callbacks[3] = {NULL, NULL, NULL};
-    unsigned int limit = 1000000;
+    unsigned int limit = 200000;
     if (e->loaded) {
         PyErr_SetString(PyExc_RuntimeError, "Engine is already initialized");
         return -1;

@@ -122,32 +122,39 @@ static int load_patterns(Program *p, PyObject *tables) {
     return ok ? 0 : fail("patterns");
 }
 
+/* `start` has n + 1 ascending offsets from 0 to the length of `items`, each < `bound`. */
+static int csr(const int32_t *start, uint32_t nstart, uint32_t n, const int32_t *items,
+               uint32_t nitems, int64_t bound) {
+    int ok = nstart == n + 1 && start[0] == 0 && (uint32_t)start[n] == nitems &&
+             in_range(items, nitems, 0, bound);
+    for (uint32_t k = 0; ok && k < n; k++) ok = start[k] <= start[k + 1];
+    return ok;
+}
+
 static int load_index(Program *p, PyObject *tables) {
-    uint32_t nstart, nneed, nexact, nroot, nstamps, nmstart;
-    if (ints(tables, "key_start", &p->key_start, &nstart) ||
-        ints(tables, "key_entries", &p->key_entries, &p->nentries) ||
+    uint32_t nrstart, ncstart, ncrstart, nneed, nexact, nroot, nmstart;
+    if (ints(tables, "root_start", &p->root_start, &nrstart) ||
+        ints(tables, "key_roots", &p->key_roots, &p->nkeyroots) ||
+        ints(tables, "clause_start", &p->clause_start, &ncstart) ||
+        ints(tables, "key_clauses", &p->key_clauses, &p->nkeyclauses) ||
+        ints(tables, "clause_roots_start", &p->clause_roots_start, &ncrstart) ||
+        ints(tables, "clause_roots", &p->clause_roots, &p->nclauseroots) ||
         ints(tables, "need", &p->need, &nneed) || ints(tables, "exact", &p->exact, &nexact) ||
         ints(tables, "root_node", &p->root_node, &nroot) ||
         ints(tables, "always", &p->always, &p->nalways) ||
         ints(tables, "member_start", &p->member_start, &nmstart) ||
-        ints(tables, "members", &p->members, &p->nmembers) ||
-        count(tables, "nstamps", &nstamps))
+        ints(tables, "members", &p->members, &p->nmembers))
         return -1;
     p->nroots = nroot;
-    p->nstamps = nstamps;
-    int ok = p->nentries % 2 == 0;
-    p->nentries /= 2;
-    ok = ok && nstart == p->nkeys + 1 && p->key_start[0] == 0 &&
-             (uint32_t)p->key_start[p->nkeys] == p->nentries && nneed == nroot &&
-             nexact == nroot && in_range(p->root_node, nroot, 0, p->nnodes) &&
-             in_range(p->always, p->nalways, 0, nroot) && nmstart == nroot + 1 &&
-             p->member_start[0] == 0 && (uint32_t)p->member_start[nroot] == p->nmembers &&
-             in_range(p->members, p->nmembers, 0, PyTuple_GET_SIZE(p->watch_ids));
-    for (uint32_t k = 0; ok && k < p->nkeys; k++) ok = p->key_start[k] <= p->key_start[k + 1];
-    for (uint32_t r = 0; ok && r < nroot; r++) ok = p->member_start[r] <= p->member_start[r + 1];
-    for (uint32_t i = 0; ok && i < p->nentries; i++)
-        ok = (uint32_t)p->key_entries[2 * i] < nroot && p->key_entries[2 * i + 1] >= -1 &&
-             p->key_entries[2 * i + 1] < (int64_t)nstamps;
+    p->nclauses = ncrstart ? ncrstart - 1 : 0;
+    int ok = nneed == nroot && nexact == nroot && in_range(p->root_node, nroot, 0, p->nnodes) &&
+             in_range(p->always, p->nalways, 0, nroot) &&
+             csr(p->root_start, nrstart, p->nkeys, p->key_roots, p->nkeyroots, nroot) &&
+             csr(p->clause_start, ncstart, p->nkeys, p->key_clauses, p->nkeyclauses, p->nclauses) &&
+             csr(p->clause_roots_start, ncrstart, p->nclauses, p->clause_roots, p->nclauseroots,
+                 nroot) &&
+             csr(p->member_start, nmstart, nroot, p->members, p->nmembers,
+                 PyTuple_GET_SIZE(p->watch_ids));
     return ok ? 0 : fail("candidate index");
 }
 
@@ -167,9 +174,10 @@ int program_load(Program *p, PyObject *tables, uint32_t nvocab, uint32_t nprefix
 }
 
 void program_free(Program *p) {
-    void *arrays[] = {p->nodes,     p->refs,      p->patterns,  p->pwords,
-                      p->key_start, p->key_entries, p->need,    p->exact,
-                      p->root_node, p->always,    p->member_start, p->members};
+    void *arrays[] = {p->nodes,        p->refs,         p->patterns,     p->pwords,
+                      p->root_start,   p->key_roots,    p->clause_start, p->key_clauses,
+                      p->clause_roots_start, p->clause_roots, p->need,  p->exact,
+                      p->root_node,    p->always,       p->member_start, p->members};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) free(arrays[i]);
     Py_CLEAR(p->entities);
     Py_CLEAR(p->watch_ids);

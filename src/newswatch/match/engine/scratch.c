@@ -20,7 +20,7 @@ Scratch *scratch_new(const Program *p) {
         ok &= (s->slen[f] = zeros(nn, sizeof(uint32_t))) != NULL;
     }
     ok &= (s->kstamp = zeros(p->nkeys, sizeof(uint32_t))) != NULL;
-    ok &= (s->pstamp = zeros(p->nstamps, sizeof(uint32_t))) != NULL;
+    ok &= (s->cstamp = zeros(p->nclauses, sizeof(uint32_t))) != NULL;
     ok &= (s->rc = zeros(p->nroots, sizeof(RootCount))) != NULL;
     ok &= (s->tstamp = zeros(nn, sizeof(uint32_t))) != NULL;
     ok &= (s->tval = zeros(nn, sizeof(uint8_t))) != NULL;
@@ -51,7 +51,7 @@ void scratch_free(Scratch *s) {
         free(s->soff[f]);
         free(s->slen[f]);
     }
-    void *rest[] = {s->kstamp, s->present.v, s->pstamp, s->rc, s->hitmap.slots,
+    void *rest[] = {s->kstamp, s->present.v, s->cstamp, s->rc, s->hitmap.slots,
                     s->windowmap.slots, s->evmap.slots, s->touched.v,
                     s->cands.v, s->matched.v, s->tstamp, s->tval, s->arena.v, s->nstamp,
                     s->noff, s->nlen, s->neoff, s->nelen, s->narena.v, s->nents.v,
@@ -68,7 +68,7 @@ static void restamp(Scratch *s, const Program *p) {
         memset(s->sstamp[f], 0, nn * sizeof(uint32_t));
     }
     memset(s->kstamp, 0, p->nkeys * sizeof(uint32_t));
-    memset(s->pstamp, 0, p->nstamps * sizeof(uint32_t));
+    memset(s->cstamp, 0, p->nclauses * sizeof(uint32_t));
     memset(s->rc, 0, p->nroots * sizeof(RootCount));
     memset(s->tstamp, 0, nn * sizeof(uint32_t));
     memset(s->nstamp, 0, nn * sizeof(uint32_t));
@@ -123,27 +123,34 @@ int cmp_i32(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+static int count(Scratch *s, int32_t root) {
+    RootCount *rc = &s->rc[root];
+    if (rc->stamp != s->epoch) {
+        *rc = (RootCount){s->epoch, 0};
+        if (i32_push(&s->touched, root)) return -1;
+    }
+    rc->count++;
+    return 0;
+}
+
+/* A clause of several keys counts once, whichever of them the document has. */
+static int count_clause(Scratch *s, const Program *p, int32_t clause) {
+    if (s->cstamp[clause] == s->epoch) return 0;
+    s->cstamp[clause] = s->epoch;
+    for (int32_t k = p->clause_roots_start[clause]; k < p->clause_roots_start[clause + 1]; k++)
+        if (count(s, p->clause_roots[k])) return -1;
+    return 0;
+}
+
 /* Counts, per root, the clauses one of whose keys the document has: roots whose clauses all
  * hold (and those without clauses) are the candidates, ascending. */
 int scratch_candidates(Scratch *s, const Program *p) {
-    uint32_t epoch = s->epoch;
     for (uint32_t i = 0; i < s->present.n; i++) {
         int32_t key = s->present.v[i];
-        const int32_t *e = p->key_entries + 2 * (size_t)p->key_start[key];
-        const int32_t *end = p->key_entries + 2 * (size_t)p->key_start[key + 1];
-        for (; e < end; e += 2) {
-            int32_t stamp = e[1];
-            if (stamp >= 0) { /* a clause of several keys: the first one found counts */
-                if (s->pstamp[stamp] == epoch) continue;
-                s->pstamp[stamp] = epoch;
-            }
-            RootCount *rc = &s->rc[e[0]];
-            if (rc->stamp != epoch) {
-                *rc = (RootCount){epoch, 0};
-                if (i32_push(&s->touched, e[0])) return -1;
-            }
-            rc->count++;
-        }
+        for (int32_t k = p->root_start[key]; k < p->root_start[key + 1]; k++)
+            if (count(s, p->key_roots[k])) return -1;
+        for (int32_t k = p->clause_start[key]; k < p->clause_start[key + 1]; k++)
+            if (count_clause(s, p, p->key_clauses[k])) return -1;
     }
     for (uint32_t i = 0; i < s->touched.n; i++) {
         int32_t root = s->touched.v[i];

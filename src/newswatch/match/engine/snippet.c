@@ -15,12 +15,14 @@ static inline int is_printable(Py_UCS4 c) {
     return c < 128 ? c >= ' ' && c < 0x7f : Py_UNICODE_ISPRINTABLE(c);
 }
 
+/* [lead, trail): from the first to the last non-whitespace character (lead > trail when
+ * there is none). */
 Extent text_extent(PyObject *text) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), lead = 0, trail = n;
     while (lead < n && is_space(PyUnicode_READ(kind, data, lead))) lead++;
-    while (trail > lead && is_space(PyUnicode_READ(kind, data, trail - 1))) trail--;
+    while (trail > 0 && is_space(PyUnicode_READ(kind, data, trail - 1))) trail--;
     return (Extent){lead, trail};
 }
 

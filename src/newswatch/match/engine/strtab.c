@@ -68,7 +68,7 @@ static void slot_put(StrTab *t, uint32_t id) {
     uint64_t h = t->hashes[id];
     uint32_t i = (uint32_t)h & t->mask;
     while (t->slots[i].id1) i = (i + 1) & t->mask;
-    t->slots[i] = (Slot){id + 1, (uint32_t)(h >> 32)};
+    t->slots[i] = (Slot){id + 1, (uint32_t)(h >> 32), t->keys[id].off, t->keys[id].len};
 }
 
 static int rehash(StrTab *t, uint32_t size) {
@@ -93,11 +93,12 @@ void strtab_free(StrTab *t) {
 int32_t strtab_find(const StrTab *t, const Py_UCS4 *key, uint32_t len, uint64_t h) {
     uint32_t tag = (uint32_t)(h >> 32);
     for (uint32_t i = (uint32_t)h & t->mask; t->slots[i].id1; i = (i + 1) & t->mask) {
-        if (t->slots[i].tag != tag) continue;
-        uint32_t id = t->slots[i].id1 - 1;
-        KeyRef k = t->keys[id];
-        if (k.len == len && memcmp(t->chars.v + k.off, key, (size_t)len * sizeof *key) == 0)
-            return (int32_t)id;
+        const Slot *slot = &t->slots[i];
+        if (slot->tag != tag || slot->len != len) continue;
+        const Py_UCS4 *text = t->chars.v + slot->off;
+        uint32_t k = 0;
+        while (k < len && text[k] == key[k]) k++;
+        if (k == len) return (int32_t)(slot->id1 - 1);
     }
     return -1;
 }
