@@ -2,9 +2,10 @@
 
 Words, wildcard prefixes, site/lang filters and entities get dense ids; each tree node
 becomes a row of 7 ints and each pattern a row of 6 (the layout is in ``engine/engine.h``);
-the candidate index lists, for each key, the clauses it satisfies (``clauses``) and, for each
-clause, the roots that need it; each root lists the watches that share it. Building the tables is pure: trees in, ``Tables``
-out.
+the candidate index lists, for each key, the roots whose clause (``clauses``) is that key
+alone and the clauses of several keys it satisfies, and for each of those the roots that need
+it; each root lists the watches that share it. Building the tables is pure: trees in,
+``Tables`` out.
 """
 
 from __future__ import annotations

@@ -62,6 +62,7 @@ static inline int chars_push(Chars *a, Py_UCS4 c) {
 
 int chars_extend(Chars *a, const Py_UCS4 *src, uint32_t n);
 void u64_sort_unique(U64s *a);
+void i32_sort(I32s *a);
 
 /* A span of token positions [start, end) packed so that sorting orders by start, then end. */
 static inline uint64_t span_pack(uint32_t start, uint32_t end) {
@@ -292,7 +293,6 @@ int scratch_begin(Scratch *s, const Program *p);
 int scratch_index(Scratch *s, const Program *p, const Lexicon *lx);
 int scratch_mark_key(Scratch *s, uint32_t key);
 int scratch_candidates(Scratch *s, const Program *p);
-int cmp_i32(const void *a, const void *b);
 static inline int has_key(const Scratch *s, int f, int32_t key) {
     return s->hstamp[f][key] == s->epoch;
 }

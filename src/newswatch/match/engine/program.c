@@ -24,7 +24,7 @@ static int ints(PyObject *tables, const char *name, int32_t **out, uint32_t *n) 
     } else if ((*out = malloc(view.len ? (size_t)view.len : 1)) == NULL) {
         PyErr_NoMemory();
     } else {
-        memcpy(*out, view.buf, (size_t)view.len);
+        if (view.len) memcpy(*out, view.buf, (size_t)view.len);
         *n = (uint32_t)(view.len / 4);
         rc = 0;
     }

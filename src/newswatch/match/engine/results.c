@@ -171,7 +171,8 @@ static uint64_t spans_hash(const uint64_t *spans, uint32_t n) {
 
 static int same_spans(const Results *r, const Ev *ev, const U64s *spans) {
     return ev->len == spans->n &&
-           memcmp(r->evspans.v + ev->off, spans->v, (size_t)spans->n * sizeof *spans->v) == 0;
+           (spans->n == 0 ||
+            memcmp(r->evspans.v + ev->off, spans->v, (size_t)spans->n * sizeof *spans->v) == 0);
 }
 
 /* The evidence of the current root (s->hits) as objects, made once per distinct evidence. */
@@ -234,7 +235,7 @@ static int root_matches(Results *r, int32_t root, Made **out, uint32_t *n, uint3
 }
 
 static PyObject *ordered_list(Made *made, uint32_t n) {
-    qsort(made, n, sizeof *made, made_cmp);
+    if (n > 1) qsort(made, n, sizeof *made, made_cmp);
     PyObject *list = PyList_New(n);
     for (uint32_t i = 0; i < n; i++) {
         if (list) PyList_SET_ITEM(list, i, made[i].match);
@@ -271,7 +272,7 @@ PyObject *matching_ids(const Program *p, const I32s *roots) {
     for (uint32_t i = 0; i < roots->n; i++)
         for (int32_t k = p->member_start[roots->v[i]]; k < p->member_start[roots->v[i] + 1]; k++)
             if (i32_push(&watches, p->members[k])) return free(watches.v), NULL;
-    qsort(watches.v, watches.n, sizeof *watches.v, cmp_i32);
+    i32_sort(&watches);
     PyObject *ids = PyList_New(watches.n);
     for (uint32_t i = 0; ids && i < watches.n; i++)
         PyList_SET_ITEM(ids, i, Py_NewRef(PyTuple_GET_ITEM(p->watch_ids, watches.v[i])));

@@ -118,11 +118,6 @@ int scratch_index(Scratch *s, const Program *p, const Lexicon *lx) {
     return 0;
 }
 
-int cmp_i32(const void *a, const void *b) {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int count(Scratch *s, int32_t root) {
     RootCount *rc = &s->rc[root];
     if (rc->stamp != s->epoch) {
@@ -158,6 +153,6 @@ int scratch_candidates(Scratch *s, const Program *p) {
     }
     for (uint32_t i = 0; i < p->nalways; i++)
         if (i32_push(&s->cands, p->always[i])) return -1;
-    qsort(s->cands.v, s->cands.n, sizeof *s->cands.v, cmp_i32);
+    i32_sort(&s->cands);
     return 0;
 }

@@ -23,6 +23,7 @@ int nw_reserve(void **items, uint32_t *cap, uint64_t need, size_t size) {
 }
 
 int chars_extend(Chars *a, const Py_UCS4 *src, uint32_t n) {
+    if (n == 0) return 0;
     if (nw_reserve((void **)&a->v, &a->cap, (uint64_t)a->n + n, sizeof *a->v)) return -1;
     memcpy(a->v + a->n, src, (size_t)n * sizeof *src);
     a->n += n;
@@ -32,6 +33,15 @@ int chars_extend(Chars *a, const Py_UCS4 *src, uint32_t n) {
 static int u64_cmp(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
+}
+
+static int i32_cmp(const void *a, const void *b) {
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+void i32_sort(I32s *a) {
+    if (a->n > 1) qsort(a->v, a->n, sizeof *a->v, i32_cmp);
 }
 
 void u64_sort_unique(U64s *a) {
