@@ -6,9 +6,11 @@
     make_snippet(text, hits, width=240) -> Snippet
 
 The pipeline: ``normalize`` (tokens shared by queries and documents) -> ``lexer``/``parser``
-(query -> ``query`` nodes) -> ``compiler`` (nodes -> ``evaluate`` trees, entity aliases with
-``variants``, ``countries`` names) -> ``watchlist`` (``prefilter`` candidates, then verify).
-``reference`` is a deliberately naive evaluator used to test the fast one.
+(query -> ``query`` nodes) -> ``compiler`` (nodes -> shared ``tree`` nodes, entity aliases with
+``variants``, ``countries`` names) -> ``clauses`` and ``program`` (trees -> the engine's
+tables) -> ``watchlist`` (the native ``_engine``, ``engine/*.c``: candidates, verification,
+evidence, ``model`` objects). ``reference`` is a deliberately naive evaluator, with its own
+evidence and snippet code (``reference_snippet``), used to test the fast one.
 """
 
 from __future__ import annotations
