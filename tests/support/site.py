@@ -11,18 +11,14 @@ case-insensitively, that extraction dropped it.
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from tests.support.http import Server
+from tests.support.paths import REPO, SEED_FILE
 
-REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "site"
-SEED_DIR = Path(os.environ.get("NEWSWATCH_SEED_DIR") or REPO.parent / "shared" / "seed")
-SEED_FILE = SEED_DIR / "000_ab3a7f44538729f2.txt"
 
 SEED_PARAGRAPHS: list[str] = [
     line.strip() for line in SEED_FILE.read_text(encoding="utf-8").splitlines() if line.strip()

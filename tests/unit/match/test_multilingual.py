@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from match_helpers import matches
+from tests.support.paths import SEED_FILE as SEED
 
 from newswatch.match import Alias, EntitySpec
 from newswatch.match.variants import alias_patterns
 
-SEED = Path("/work/shared/seed/000_ab3a7f44538729f2.txt")
 SEED_QUERY = (
     "(Ukraine OR Ukraina OR country:UA) AND (peace OR damai OR perdamaian) "
     "AND (talks OR pertemuan OR meeting)"
