@@ -4,6 +4,7 @@ not hold together, large documents, and the objects it makes."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import threading
 from array import array
 from types import SimpleNamespace
@@ -22,7 +23,7 @@ from newswatch.match import (
     model,
     normalize,
 )
-from newswatch.match._engine import MAX_HITS, Engine
+from newswatch.match._engine import MAX_HITS, Engine, snippet
 from newswatch.match.compiler import Compiler
 from newswatch.match.parser import parse_query
 from newswatch.match.program import Tables, build_tables
@@ -160,3 +161,60 @@ def test_empty_watchlist_and_empty_document() -> None:
     wl = compile_watchlist([WatchSpec("w", "peace OR NOT war")], {})
     [found] = wl.match(Document("", ""))
     assert found.hits == () and found.snippet == Snippet("", ())
+
+
+def test_tables_nested_too_deeply_are_refused() -> None:
+    deep = tables([WatchSpec("w", "peace")])
+    rows = [0, 3, 0, 0, 0, 0, 0]  # a term, then NOT of NOT of ... of it: 20,000 levels
+    rows += [x for i in range(20_000) for x in (5, 0, i, 0, 0, 0, 0)]
+    deep.nodes, deep.root_node = array("i", rows), array("i", [20_000])
+    with pytest.raises(ValueError, match="nested too deeply"):
+        Engine(deep, normalize, model)
+
+
+def test_model_classes_that_cannot_be_made_are_refused() -> None:
+    broken = SimpleNamespace(Hit=type(iter([])), Snippet=Snippet, Match=Match)
+    with pytest.raises(TypeError, match="Hit must be a class"):
+        Engine(tables(WATCHES), normalize, broken)  # type: ignore[arg-type]  # the point
+
+
+def test_an_engine_whose_init_failed_can_be_initialized_again() -> None:
+    e = Engine.__new__(Engine)
+    with pytest.raises(AttributeError):
+        e.__init__(tables(WATCHES), normalize, SimpleNamespace())  # type: ignore[misc, arg-type]
+    with pytest.raises(RuntimeError, match="not initialized"):
+        match(e, documents(1)[0])
+    e.__init__(tables(WATCHES), normalize, model)  # type: ignore[misc]
+    assert match(e, documents(1)[0]) == compile_watchlist(WATCHES, ENTITIES).match(documents(1)[0])
+
+
+def test_an_engine_in_a_reference_cycle_is_collected() -> None:
+    collected = []
+
+    class Canary:
+        def __del__(self) -> None:
+            collected.append(True)
+
+    class CycleHit(Hit):
+        __slots__ = ()
+
+    own = SimpleNamespace(Hit=CycleHit, Snippet=Snippet, Match=Match)
+    e = Engine(tables(WATCHES), normalize, own)  # type: ignore[arg-type]  # duck-typed
+    CycleHit.engine, CycleHit.canary = e, Canary()  # type: ignore[attr-defined]  # the cycle
+    assert CycleHit in gc.get_referents(e)
+    del e, own, CycleHit
+    gc.collect()
+    assert collected == [True]
+
+
+def test_a_span_list_changed_while_it_is_read_is_not_read_again() -> None:
+    spans: list[tuple[object, int]] = []
+
+    class Shrinking:
+        def __index__(self) -> int:
+            spans.clear()  # frees the caller's list items while the engine reads them
+            return 0
+
+    spans.extend([(Shrinking(), 1), *((i, i + 1) for i in range(1, 50))])
+    text, marks = snippet("x" * 100, spans, 10)  # type: ignore[arg-type]  # the point
+    assert text.startswith("x") and marks[0] == (0, 1)

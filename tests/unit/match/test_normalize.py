@@ -95,6 +95,7 @@ def test_spans_point_at_original_text() -> None:
         "  ",
         "Ukraine ukraine ÉLYSÉE éclair\u2003Ωmega ωmega\x85x",  # non-ASCII spaces
         "aั กข ก Ǆemal ǅemal 𠀀𠀁 ᴬbc",  # a Thai mark after a letter, titlecase, astral Han
+        "Aͺ ᾳ ᾼ x",  # the Greek iota subscript: a letter in folded and case-kept text alike
     ],
 )
 def test_document_tokens_follow_the_definitions(text: str) -> None:

@@ -185,6 +185,8 @@ PyObject *lexicon_text(const Lexicon *lx, int32_t tok);
 /* ---------------------------------------------------------------- program.c */
 
 enum { N_TERM, N_LEAF, N_NEAR, N_AND, N_OR, N_NOT, N_FILTER, N_KINDS };
+#define MAX_DEPTH 10000 /* evaluation recurses into nodes: deeper tables are refused */
+#define MAX_TOKENS (1u << 30) /* per field: positions must fit the 31 bits of a tagged span */
 #define NODE_INTS 7 /* kind, fields, a, b, c, ordered, has_entities */
 #define PATTERN_INTS 6 /* n, prefix, case_sensitive, capitalized, first, words offset */
 

@@ -155,9 +155,11 @@ void lexicon_free(Lexicon *lx) {
 int lexicon_bound(Lexicon *lx) {
     if (lx->tokens.count - lx->nvocab <= lx->limit && lx->runs.count <= lx->limit) return 0;
     uint32_t keep = lx->nvocab;
-    lx->pfx_ids.n = keep ? lx->info[keep - 1].pfx_off + lx->info[keep - 1].pfx_n : 0;
+    if (strtab_truncate(&lx->runs, 0)) return -1; /* runs refer to tokens: they go first */
     lx->run_toks.n = 0;
-    return strtab_truncate(&lx->tokens, keep) || strtab_truncate(&lx->runs, 0) ? -1 : 0;
+    if (strtab_truncate(&lx->tokens, keep)) return -1;
+    lx->pfx_ids.n = keep ? lx->info[keep - 1].pfx_off + lx->info[keep - 1].pfx_n : 0;
+    return 0;
 }
 
 int lexicon_flags(Lexicon *lx, Py_UCS4 c) {
@@ -207,18 +209,20 @@ static int32_t learn_run(Lexicon *lx, PyObject *run, const Chars *key, uint64_t 
         goto done;
     id = strtab_find(&lx->runs, key->v, key->n, h); /* another thread may have added it */
     if (id >= 0) goto done;
+    /* room for everything first: a run is filed whole or not at all */
     if (nw_reserve((void **)&lx->run_info, &lx->run_info_cap, (uint64_t)lx->runs.count + 1,
                    sizeof *lx->run_info) ||
+        nw_reserve((void **)&lx->run_toks.v, &lx->run_toks.cap,
+                   (uint64_t)lx->run_toks.n + 2ull * folded.n, sizeof *lx->run_toks.v) ||
         (id = strtab_add(&lx->runs, key->v, key->n, h)) < 0)
         goto done;
-    int parallel = cased.n == folded.n; /* case kept differs in count: compare folded */
+    /* normalize.fold keeps the counts equal; were they not, compare the folded tokens */
+    int parallel = cased.n == folded.n;
     lx->run_info[id] = (RunInfo){lx->run_toks.n / 2, folded.n};
-    for (uint32_t i = 0; i < folded.n; i++)
-        if (i32_push(&lx->run_toks, folded.v[i]) ||
-            i32_push(&lx->run_toks, parallel ? cased.v[i] : folded.v[i])) {
-            id = -1;
-            goto done;
-        }
+    for (uint32_t i = 0; i < folded.n; i++) {
+        lx->run_toks.v[lx->run_toks.n++] = folded.v[i];
+        lx->run_toks.v[lx->run_toks.n++] = parallel ? cased.v[i] : folded.v[i];
+    }
 done:
     Py_DECREF(pair);
     free(folded.v);

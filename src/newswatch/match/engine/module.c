@@ -25,8 +25,8 @@ typedef struct {
 
 static PyObject *attr(PyObject *obj, const char *name, int want_type) {
     PyObject *found = PyObject_GetAttrString(obj, name);
-    if (found && want_type && !PyType_Check(found)) {
-        PyErr_Format(PyExc_TypeError, "%s must be a class", name);
+    if (found && want_type && (!PyType_Check(found) || ((PyTypeObject *)found)->tp_new == NULL)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a class that can be instantiated", name);
         Py_CLEAR(found);
     }
     return found;
@@ -65,6 +65,15 @@ static void free_model(Model *m) {
     for (int i = 0; i < 2; i++) Py_CLEAR(m->snippet_names[i]);
 }
 
+/* Frees everything (each part is safe to free when zeroed or half-built). */
+static void engine_reset(Engine *e) {
+    scratch_free(e->spare);
+    e->spare = NULL;
+    lexicon_free(&e->lex);
+    program_free(&e->prog);
+    free_model(&e->model);
+}
+
 static int engine_init(Engine *e, PyObject *args, PyObject *kwargs) {
     static char *names[] = {"tables", "normalize", "model", "cache_limit", NULL};
     PyObject *tables, *normalize, *model, *callbacks[3] = {NULL, NULL, NULL};
@@ -76,6 +85,7 @@ static int engine_init(Engine *e, PyObject *args, PyObject *kwargs) {
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|I", names, &tables, &normalize, &model,
                                      &limit))
         return -1;
+    engine_reset(e); /* what an earlier __init__ that failed half-way left */
     PyObject *vocab = attr(tables, "vocab", 0);
     PyObject *prefixes = vocab ? attr(tables, "prefixes", 0) : NULL;
     callbacks[0] = prefixes ? attr(normalize, "char_flags", 0) : NULL;
@@ -93,11 +103,28 @@ static int engine_init(Engine *e, PyObject *args, PyObject *kwargs) {
     return 0;
 }
 
-static void engine_dealloc(Engine *e) {
-    scratch_free(e->spare);
-    lexicon_free(&e->lex);
-    program_free(&e->prog);
+static int engine_traverse(Engine *e, visitproc visit, void *arg) {
+    Model *m = &e->model;
+    Py_VISIT(m->hit);
+    Py_VISIT(m->snippet);
+    Py_VISIT(m->match);
+    Py_VISIT(e->prog.entities);
+    Py_VISIT(e->prog.watch_ids);
+    return lexicon_traverse(&e->lex, visit, arg);
+}
+
+static int engine_clear(Engine *e) {
+    e->loaded = 0; /* any later call raises */
+    lexicon_clear_refs(&e->lex);
+    Py_CLEAR(e->prog.entities);
+    Py_CLEAR(e->prog.watch_ids);
     free_model(&e->model);
+    return 0;
+}
+
+static void engine_dealloc(Engine *e) {
+    PyObject_GC_UnTrack(e);
+    engine_reset(e);
     Py_TYPE(e)->tp_free((PyObject *)e);
 }
 
@@ -123,12 +150,12 @@ static void release(Engine *e, Scratch *s) {
 }
 
 static int mark_filters(Engine *e, Scratch *s, PyObject *filters) {
-    PyObject *seq = PySequence_Fast(filters, "filters must be a sequence of ints");
+    PyObject *seq = PySequence_Tuple(filters); /* our own: the caller's may change meanwhile */
     if (seq == NULL) return -1;
     uint32_t base = e->prog.nvocab + e->prog.nprefix;
     int rc = 0;
-    for (Py_ssize_t i = 0; rc == 0 && i < PySequence_Fast_GET_SIZE(seq); i++) {
-        long k = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+    for (Py_ssize_t i = 0; rc == 0 && i < PyTuple_GET_SIZE(seq); i++) {
+        long k = PyLong_AsLong(PyTuple_GET_ITEM(seq, i));
         if (k < 0 || k >= (long)e->prog.nfilter) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "unknown filter");
             rc = -1;
@@ -234,7 +261,9 @@ static PyMethodDef engine_methods[] = {
 static PyTypeObject EngineType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "newswatch.match._engine.Engine",
     .tp_basicsize = sizeof(Engine),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)engine_traverse,
+    .tp_clear = (inquiry)engine_clear,
     .tp_doc = "A compiled watchlist, matching documents.",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)engine_init,

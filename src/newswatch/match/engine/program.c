@@ -71,24 +71,36 @@ static int check_node(const Program *p, const Node *n, uint32_t id) {
     return 0;
 }
 
+/* How deep the node is (its children come before it): the evaluation recurses that far. */
+static uint32_t depth_of(const Program *p, const Node *n, const uint32_t *depth) {
+    uint32_t deepest = 0;
+    if (n->kind == N_NEAR) deepest = depth[n->a] > depth[n->b] ? depth[n->a] : depth[n->b];
+    if (n->kind == N_NOT) deepest = depth[n->a];
+    for (int32_t i = 0; (n->kind == N_AND || n->kind == N_OR) && i < n->b; i++)
+        if (depth[p->refs[n->a + i]] > deepest) deepest = depth[p->refs[n->a + i]];
+    return deepest + 1;
+}
+
 static int load_nodes(Program *p, PyObject *tables) {
     int32_t *flat;
     uint32_t n;
     if (ints(tables, "refs", &p->refs, &p->nrefs) || ints(tables, "nodes", &flat, &n)) return -1;
     p->nnodes = n / NODE_INTS;
     p->nodes = malloc((p->nnodes ? p->nnodes : 1) * sizeof *p->nodes);
-    if (p->nodes == NULL) return free(flat), PyErr_NoMemory(), -1;
+    uint32_t *depth = malloc((p->nnodes ? p->nnodes : 1) * sizeof *depth);
+    if (p->nodes == NULL || depth == NULL) return free(flat), free(depth), PyErr_NoMemory(), -1;
     int ok = n % NODE_INTS == 0;
     for (uint32_t i = 0; ok && i < p->nnodes; i++) {
         const int32_t *v = flat + (size_t)i * NODE_INTS;
         Node *node = &p->nodes[i];
         ok = v[0] >= 0 && v[0] < N_KINDS && v[1] >= 0 && v[1] <= 3;
         *node = (Node){(uint8_t)v[0], (uint8_t)v[1], v[5] != 0, v[6] != 0, v[2], v[3], v[4]};
-        ok = ok && check_node(p, node, i);
+        ok = ok && check_node(p, node, i) && (depth[i] = depth_of(p, node, depth)) <= MAX_DEPTH;
         if (node->kind == N_FILTER) node->a += (int32_t)(p->nvocab + p->nprefix);
     }
     free(flat);
-    return ok ? 0 : fail("nodes");
+    free(depth);
+    return ok ? 0 : fail("nodes (out of range, or nested too deeply)");
 }
 
 static int check_pattern(const Program *p, const Pattern *pt) {

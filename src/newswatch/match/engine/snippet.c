@@ -105,25 +105,35 @@ PyObject *window_marks(const Window *w, const uint64_t *spans, uint32_t n) {
     return tuple;
 }
 
+/* A (start, end) tuple of offsets into a text of `len` characters. */
+static int parse_span(PyObject *item, Py_ssize_t len, Py_ssize_t *start, Py_ssize_t *end) {
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
+        PyErr_SetString(PyExc_TypeError, "spans must be (start, end) tuples");
+        return -1;
+    }
+    *start = PyNumber_AsSsize_t(PyTuple_GET_ITEM(item, 0), PyExc_OverflowError);
+    *end = PyNumber_AsSsize_t(PyTuple_GET_ITEM(item, 1), PyExc_OverflowError);
+    if (PyErr_Occurred()) return -1;
+    if (0 <= *start && *start <= *end && *end <= len) return 0;
+    PyErr_SetString(PyExc_ValueError, "span outside the text");
+    return -1;
+}
+
 /* _engine.snippet(text, spans, width): (snippet text, marks) for sorted (start, end) spans
  * of `text`; the first one is the hit the window is placed around. */
 PyObject *nw_snippet(PyObject *module, PyObject *args) {
     PyObject *text, *list;
     Py_ssize_t width;
     if (!PyArg_ParseTuple(args, "UOn", &text, &list, &width)) return NULL;
-    PyObject *seq = PySequence_Fast(list, "spans must be a sequence of (start, end)");
+    PyObject *seq = PySequence_Tuple(list); /* our own: the caller's list may change meanwhile */
     if (seq == NULL) return NULL;
     U64s spans = {0};
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), len = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t n = PyTuple_GET_SIZE(seq), len = PyUnicode_GET_LENGTH(text);
     int rc = 0;
     for (Py_ssize_t i = 0; rc == 0 && i < n; i++) {
         Py_ssize_t start, end;
-        rc = PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "nn", &start, &end) ? 0 : -1;
-        if (rc == 0 && !(0 <= start && start <= end && end <= len)) {
-            PyErr_SetString(PyExc_ValueError, "span outside the text");
-            rc = -1;
-        }
-        if (rc == 0) rc = u64_push(&spans, tag_pack(0, (uint32_t)start, (uint32_t)end));
+        rc = parse_span(PyTuple_GET_ITEM(seq, i), len, &start, &end) ||
+             u64_push(&spans, tag_pack(0, (uint32_t)start, (uint32_t)end));
     }
     Py_DECREF(seq);
     Window w = {0};

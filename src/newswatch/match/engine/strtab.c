@@ -142,9 +142,14 @@ int32_t strtab_add(StrTab *t, const Py_UCS4 *key, uint32_t len, uint64_t h) {
 
 int strtab_truncate(StrTab *t, uint32_t count) {
     if (count >= t->count) return 0;
-    t->count = count;
-    t->chars.n = count ? t->keys[count - 1].off + t->keys[count - 1].len : 0;
     uint32_t size = 64;
     while ((uint64_t)size < (uint64_t)count * 2 + 2) size *= 2;
-    return rehash(t, size);
+    uint32_t was = t->count;
+    t->count = count;
+    if (rehash(t, size)) { /* unchanged: the old slots are still in place */
+        t->count = was;
+        return -1;
+    }
+    t->chars.n = count ? t->keys[count - 1].off + t->keys[count - 1].len : 0;
+    return 0;
 }

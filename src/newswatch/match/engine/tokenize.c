@@ -10,6 +10,10 @@
 #include "engine.h"
 
 static int emit(FieldToks *out, int32_t fold, int32_t cased, Py_ssize_t start, Py_ssize_t end) {
+    if (out->fold.n >= MAX_TOKENS) {
+        PyErr_SetString(PyExc_ValueError, "text has too many tokens to match");
+        return -1;
+    }
     return i32_push(&out->fold, fold) || i32_push(&out->cased, cased) ||
                    i32_push(&out->start, (int32_t)start) || i32_push(&out->end, (int32_t)end)
                ? -1
