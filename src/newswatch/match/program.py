@@ -114,7 +114,8 @@ class _Builder:
         self.t.nodes.extend((kind, fields, a, b, c, ordered, entities))
 
     def index(self, roots: Sequence[tree.Node]) -> None:
-        """The candidate index: key -> clauses -> roots; clauses and exactness per root."""
+        """The clauses of each root, how many must hold and whether they decide it, and the
+        candidate index built from them (``_clause_index``)."""
         t, owners = self.t, defaultdict[Clause, list[int]](list)
         memo: dict[tree.Node, tuple[list[Clause], bool]] = {}
         for i, root in enumerate(roots):

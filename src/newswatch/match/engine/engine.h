@@ -6,6 +6,9 @@
  *   scratch.c    token ids -> occurrence chains per key, the document's keys, the candidates
  *   evaluate.c   candidate roots -> true/false, token spans of positional nodes (memoized)
  *   evidence.c   matching roots -> hits as character spans, entities
+ *   results.c    -> Hit, Snippet (snippet.c) and Match objects, in watchlist order
+ *
+ * strtab.c has the growable arrays and the string table the lexicon is made of.
  *
  * Every table the compiler built (program.c) is read-only after loading. The caches of the
  * lexicon only grow (ids stay valid) until a reset between documents. Python callbacks (for
@@ -50,13 +53,6 @@ static inline int u64_push(U64s *a, uint64_t x) {
     if (a->n == a->cap && nw_reserve((void **)&a->v, &a->cap, (uint64_t)a->n + 1, sizeof *a->v))
         return -1;
     a->v[a->n++] = x;
-    return 0;
-}
-
-static inline int chars_push(Chars *a, Py_UCS4 c) {
-    if (a->n == a->cap && nw_reserve((void **)&a->v, &a->cap, (uint64_t)a->n + 1, sizeof *a->v))
-        return -1;
-    a->v[a->n++] = c;
     return 0;
 }
 
@@ -263,23 +259,33 @@ int32_t map_get(const U64Map *m, uint64_t key);
 int map_put(U64Map *m, uint64_t key, int32_t val);
 void map_clear(U64Map *m);
 
+/* Where a word or prefix key occurs in each field: a chain through opos/onext. */
+typedef struct {
+    uint32_t stamp[2]; /* the field has it (in the current document) */
+    int32_t head[2];   /* its first occurrence */
+} KeyOcc;
+
+/* What is known of a node in the current document (each part valid when its stamp is). */
+typedef struct {
+    uint32_t test_stamp, span_stamp[2], near_stamp;
+    uint8_t truth;
+    uint32_t span_off[2], span_len[2];             /* its token spans per field, in arena */
+    uint32_t near_off, near_len, ents_off, ents_len; /* a NEAR's evidence, in narena/nents */
+} NodeMemo;
+
 /* Per-call working memory; stamps say which entries belong to the current document. */
 typedef struct {
     uint32_t epoch;
     FieldToks f[2];
-    uint32_t *hstamp[2]; /* per word/prefix key and field: occurrences seen */
-    int32_t *head[2];    /* first occurrence in opos/onext */
+    KeyOcc *occ; /* per word/prefix key */
     I32s opos[2], onext[2];
     uint32_t *kstamp; /* per key: in the document */
     I32s present;
     uint32_t *cstamp; /* per clause: counted */
     RootCount *rc;    /* per root: clauses that hold */
     I32s touched, cands, matched;
-    uint32_t *tstamp; /* per node: test() memo */
-    uint8_t *tval;
-    uint32_t *sstamp[2], *soff[2], *slen[2]; /* per node and field: spans memo in arena */
+    NodeMemo *memo; /* per node */
     U64s arena;
-    uint32_t *nstamp, *noff, *nlen, *neoff, *nelen; /* per NEAR: evidence memo */
     U64s narena;
     I32s nents;
     U64s tagged; /* the evidence of the root being collected */
@@ -291,12 +297,12 @@ typedef struct {
 
 Scratch *scratch_new(const Program *p);
 void scratch_free(Scratch *s);
-int scratch_begin(Scratch *s, const Program *p);
+void scratch_begin(Scratch *s, const Program *p);
 int scratch_index(Scratch *s, const Program *p, const Lexicon *lx);
 int scratch_mark_key(Scratch *s, uint32_t key);
 int scratch_candidates(Scratch *s, const Program *p);
 static inline int has_key(const Scratch *s, int f, int32_t key) {
-    return s->hstamp[f][key] == s->epoch;
+    return s->occ[key].stamp[f] == s->epoch;
 }
 
 /* ---------------------------------------------------------------- tokenize.c */

@@ -19,7 +19,7 @@ static int pattern_spans(const Ctx *c, const Pattern *pt, int f, U64s *out) {
     const int32_t *words = c->p->pwords + pt->words;
     uint32_t n = pt->n, last = n - 1, size = t->fold.n;
     int found = 0;
-    for (int32_t e = s->head[f][pt->first]; e >= 0; e = s->onext[f].v[e]) {
+    for (int32_t e = s->occ[pt->first].head[f]; e >= 0; e = s->onext[f].v[e]) {
         uint32_t start = (uint32_t)s->opos[f].v[e], i = 0;
         if (start + n > size) break; /* positions ascend */
         while (i < last && seq[start + i] == words[i]) i++;
@@ -56,7 +56,7 @@ static void sort_tail(U64s *arena, uint32_t off) {
 static int term_spans(Ctx *c, const Node *n, int f) {
     Scratch *s = c->s;
     if (!(n->fields & (1 << f)) || !has_key(s, f, n->a)) return 0;
-    for (int32_t e = s->head[f][n->a]; e >= 0; e = s->onext[f].v[e]) {
+    for (int32_t e = s->occ[n->a].head[f]; e >= 0; e = s->onext[f].v[e]) {
         uint32_t pos = (uint32_t)s->opos[f].v[e];
         if (u64_push(&s->arena, span_pack(pos, pos + 1))) return -1;
     }
@@ -75,12 +75,13 @@ static int leaf_spans(Ctx *c, const Node *n, int f) {
 static int or_spans(Ctx *c, const Node *n, int f) {
     Scratch *s = c->s;
     uint64_t total = s->arena.n;
-    for (int32_t i = 0; i < n->b; i++) total += s->slen[f][c->p->refs[n->a + i]];
+    for (int32_t i = 0; i < n->b; i++) total += s->memo[c->p->refs[n->a + i]].span_len[f];
     if (nw_reserve((void **)&s->arena.v, &s->arena.cap, total, sizeof *s->arena.v)) return -1;
     for (int32_t i = 0; i < n->b; i++) {
         int32_t child = c->p->refs[n->a + i];
-        const uint64_t *from = s->arena.v + s->soff[f][child];
-        for (uint32_t k = 0; k < s->slen[f][child]; k++) s->arena.v[s->arena.n++] = from[k];
+        const NodeMemo *m = &s->memo[child];
+        const uint64_t *from = s->arena.v + m->span_off[f];
+        for (uint32_t k = 0; k < m->span_len[f]; k++) s->arena.v[s->arena.n++] = from[k];
     }
     return 0;
 }
@@ -131,17 +132,18 @@ static int spans_uncached(Ctx *c, int32_t id, int f) {
     }
     if (rc) return -1;
     sort_tail(&s->arena, start);
-    s->soff[f][id] = start;
-    s->slen[f][id] = s->arena.n - start;
-    s->sstamp[f][id] = s->epoch;
+    NodeMemo *m = &s->memo[id];
+    m->span_off[f] = start;
+    m->span_len[f] = s->arena.n - start;
+    m->span_stamp[f] = s->epoch;
     return 0;
 }
 
 int node_spans(Ctx *c, int32_t id, int f, uint32_t *off, uint32_t *len) {
     Scratch *s = c->s;
-    if (s->sstamp[f][id] != s->epoch && spans_uncached(c, id, f)) return -1;
-    *off = s->soff[f][id];
-    *len = s->slen[f][id];
+    if (s->memo[id].span_stamp[f] != s->epoch && spans_uncached(c, id, f)) return -1;
+    *off = s->memo[id].span_off[f];
+    *len = s->memo[id].span_len[f];
     return 0;
 }
 
@@ -228,10 +230,10 @@ static int test_uncached(Ctx *c, const Node *n) {
 
 int node_test(Ctx *c, int32_t id) {
     Scratch *s = c->s;
-    if (s->tstamp[id] == s->epoch) return s->tval[id];
+    if (s->memo[id].test_stamp == s->epoch) return s->memo[id].truth;
     int r = test_uncached(c, &c->p->nodes[id]);
     if (r < 0) return -1;
-    s->tstamp[id] = s->epoch;
-    s->tval[id] = (uint8_t)r;
+    s->memo[id].test_stamp = s->epoch;
+    s->memo[id].truth = (uint8_t)r;
     return r;
 }

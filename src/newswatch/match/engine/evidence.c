@@ -60,8 +60,8 @@ static int entities_in(Ctx *c, int32_t id, const U64s *used, I32s *out) {
     if (g <= 0) return g;
     if (n->kind == N_LEAF) return i32_push(out, n->c);
     if (near_evidence(c, id)) return -1;
-    for (uint32_t i = 0; i < s->nelen[id]; i++)
-        if (i32_push(out, s->nents.v[s->neoff[id] + i])) return -1;
+    for (uint32_t i = 0; i < s->memo[id].ents_len; i++)
+        if (i32_push(out, s->nents.v[s->memo[id].ents_off + i])) return -1;
     return 0;
 }
 
@@ -95,20 +95,21 @@ static int near_compute(Ctx *c, int32_t id, U64s *spans, I32s *ents) {
 
 static int near_evidence(Ctx *c, int32_t id) {
     Scratch *s = c->s;
-    if (s->nstamp[id] == s->epoch) return 0;
+    NodeMemo *m = &s->memo[id];
+    if (m->near_stamp == s->epoch) return 0;
     U64s spans = {0};
     I32s ents = {0};
     int rc = near_compute(c, id, &spans, &ents);
-    s->noff[id] = s->narena.n;
-    s->neoff[id] = s->nents.n;
+    m->near_off = s->narena.n;
+    m->ents_off = s->nents.n;
     for (uint32_t i = 0; rc == 0 && i < spans.n; i++) rc = u64_push(&s->narena, spans.v[i]);
     for (uint32_t i = 0; rc == 0 && i < ents.n; i++) rc = i32_push(&s->nents, ents.v[i]);
     free(spans.v);
     free(ents.v);
     if (rc) return -1;
-    s->nlen[id] = spans.n;
-    s->nelen[id] = ents.n;
-    s->nstamp[id] = s->epoch;
+    m->near_len = spans.n;
+    m->ents_len = ents.n;
+    m->near_stamp = s->epoch;
     return 0;
 }
 
@@ -124,10 +125,10 @@ static int collect(Ctx *c, int32_t id) {
         return added > 0 && n->c >= 0 ? i32_push(&s->ents, n->c) : 0;
     case N_NEAR:
         if (near_evidence(c, id)) return -1;
-        for (uint32_t i = 0; i < s->nlen[id]; i++)
-            if (u64_push(&s->tagged, s->narena.v[s->noff[id] + i])) return -1;
-        for (uint32_t i = 0; i < s->nelen[id]; i++)
-            if (i32_push(&s->ents, s->nents.v[s->neoff[id] + i])) return -1;
+        for (uint32_t i = 0; i < s->memo[id].near_len; i++)
+            if (u64_push(&s->tagged, s->narena.v[s->memo[id].near_off + i])) return -1;
+        for (uint32_t i = 0; i < s->memo[id].ents_len; i++)
+            if (i32_push(&s->ents, s->nents.v[s->memo[id].ents_off + i])) return -1;
         return 0;
     case N_AND:
     case N_OR:

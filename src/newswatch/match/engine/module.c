@@ -169,7 +169,8 @@ static int mark_filters(Engine *e, Scratch *s, PyObject *filters) {
 
 /* Tokenizes, indexes and decides: s->matched holds the matching roots, ascending. */
 static int decide(Engine *e, Scratch *s, PyObject *title, PyObject *body, PyObject *filters) {
-    if (scratch_begin(s, &e->prog) || tokenize(&e->lex, s, title, 0) ||
+    scratch_begin(s, &e->prog);
+    if (tokenize(&e->lex, s, title, 0) ||
         tokenize(&e->lex, s, body, 1) || scratch_index(s, &e->prog, &e->lex) ||
         mark_filters(e, s, filters) || scratch_candidates(s, &e->prog))
         return -1;
@@ -231,7 +232,8 @@ static PyObject *engine_tokens(Engine *e, PyObject *args) {
     if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
     Scratch *s = acquire(e);
     if (s == NULL) return NULL;
-    if (scratch_begin(s, &e->prog) == 0 && tokenize(&e->lex, s, text, 1) == 0) {
+    scratch_begin(s, &e->prog);
+    if (tokenize(&e->lex, s, text, 1) == 0) {
         const FieldToks *t = &s->f[1];
         PyObject *parts[3] = {token_texts(e, &t->fold), token_texts(e, &t->cased), spans_list(t)};
         if (parts[0] && parts[1] && parts[2]) result = PyTuple_Pack(3, parts[0], parts[1], parts[2]);

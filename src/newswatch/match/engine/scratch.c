@@ -10,26 +10,12 @@ static void *zeros(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 Scratch *scratch_new(const Program *p) {
     Scratch *s = zeros(1, sizeof *s);
     if (s == NULL) return PyErr_NoMemory(), NULL;
-    uint32_t wp = p->nvocab + p->nprefix, nn = p->nnodes;
-    int ok = 1;
-    for (int f = 0; f < 2; f++) {
-        ok &= (s->hstamp[f] = zeros(wp, sizeof(uint32_t))) != NULL;
-        ok &= (s->head[f] = zeros(wp, sizeof(int32_t))) != NULL;
-        ok &= (s->sstamp[f] = zeros(nn, sizeof(uint32_t))) != NULL;
-        ok &= (s->soff[f] = zeros(nn, sizeof(uint32_t))) != NULL;
-        ok &= (s->slen[f] = zeros(nn, sizeof(uint32_t))) != NULL;
-    }
-    ok &= (s->kstamp = zeros(p->nkeys, sizeof(uint32_t))) != NULL;
-    ok &= (s->cstamp = zeros(p->nclauses, sizeof(uint32_t))) != NULL;
-    ok &= (s->rc = zeros(p->nroots, sizeof(RootCount))) != NULL;
-    ok &= (s->tstamp = zeros(nn, sizeof(uint32_t))) != NULL;
-    ok &= (s->tval = zeros(nn, sizeof(uint8_t))) != NULL;
-    ok &= (s->nstamp = zeros(nn, sizeof(uint32_t))) != NULL;
-    ok &= (s->noff = zeros(nn, sizeof(uint32_t))) != NULL;
-    ok &= (s->nlen = zeros(nn, sizeof(uint32_t))) != NULL;
-    ok &= (s->neoff = zeros(nn, sizeof(uint32_t))) != NULL;
-    ok &= (s->nelen = zeros(nn, sizeof(uint32_t))) != NULL;
-    if (!ok) {
+    s->occ = zeros(p->nvocab + p->nprefix, sizeof *s->occ);
+    s->memo = zeros(p->nnodes, sizeof *s->memo);
+    s->kstamp = zeros(p->nkeys, sizeof *s->kstamp);
+    s->cstamp = zeros(p->nclauses, sizeof *s->cstamp);
+    s->rc = zeros(p->nroots, sizeof *s->rc);
+    if (!(s->occ && s->memo && s->kstamp && s->cstamp && s->rc)) {
         scratch_free(s);
         return PyErr_NoMemory(), NULL;
     }
@@ -39,43 +25,31 @@ Scratch *scratch_new(const Program *p) {
 void scratch_free(Scratch *s) {
     if (s == NULL) return;
     for (int f = 0; f < 2; f++) {
-        free(s->f[f].fold.v);
-        free(s->f[f].cased.v);
-        free(s->f[f].start.v);
-        free(s->f[f].end.v);
-        free(s->hstamp[f]);
-        free(s->head[f]);
-        free(s->opos[f].v);
-        free(s->onext[f].v);
-        free(s->sstamp[f]);
-        free(s->soff[f]);
-        free(s->slen[f]);
+        FieldToks *t = &s->f[f];
+        void *field[] = {t->fold.v, t->cased.v, t->start.v, t->end.v, s->opos[f].v,
+                         s->onext[f].v};
+        for (size_t i = 0; i < sizeof field / sizeof *field; i++) free(field[i]);
     }
-    void *rest[] = {s->kstamp, s->present.v, s->cstamp, s->rc, s->hitmap.slots,
-                    s->windowmap.slots, s->evmap.slots, s->touched.v,
-                    s->cands.v, s->matched.v, s->tstamp, s->tval, s->arena.v, s->nstamp,
-                    s->noff, s->nlen, s->neoff, s->nelen, s->narena.v, s->nents.v,
-                    s->tagged.v, s->ents.v, s->hits.v, s->key.v};
+    void *rest[] = {s->occ,          s->memo,        s->kstamp,      s->cstamp,
+                    s->rc,           s->present.v,   s->touched.v,   s->cands.v,
+                    s->matched.v,    s->arena.v,     s->narena.v,    s->nents.v,
+                    s->tagged.v,     s->ents.v,      s->hits.v,      s->key.v,
+                    s->hitmap.slots, s->windowmap.slots, s->evmap.slots};
     for (size_t i = 0; i < sizeof rest / sizeof *rest; i++) free(rest[i]);
     free(s);
 }
 
 /* After 2^32 documents the stamps would repeat: start them over. */
 static void restamp(Scratch *s, const Program *p) {
-    uint32_t wp = p->nvocab + p->nprefix, nn = p->nnodes;
-    for (int f = 0; f < 2; f++) {
-        memset(s->hstamp[f], 0, wp * sizeof(uint32_t));
-        memset(s->sstamp[f], 0, nn * sizeof(uint32_t));
-    }
-    memset(s->kstamp, 0, p->nkeys * sizeof(uint32_t));
-    memset(s->cstamp, 0, p->nclauses * sizeof(uint32_t));
-    memset(s->rc, 0, p->nroots * sizeof(RootCount));
-    memset(s->tstamp, 0, nn * sizeof(uint32_t));
-    memset(s->nstamp, 0, nn * sizeof(uint32_t));
+    memset(s->occ, 0, (p->nvocab + p->nprefix) * sizeof *s->occ);
+    memset(s->memo, 0, p->nnodes * sizeof *s->memo);
+    memset(s->kstamp, 0, p->nkeys * sizeof *s->kstamp);
+    memset(s->cstamp, 0, p->nclauses * sizeof *s->cstamp);
+    memset(s->rc, 0, p->nroots * sizeof *s->rc);
     s->epoch = 0;
 }
 
-int scratch_begin(Scratch *s, const Program *p) {
+void scratch_begin(Scratch *s, const Program *p) {
     if (++s->epoch == 0) {
         restamp(s, p);
         s->epoch = 1;
@@ -83,7 +57,6 @@ int scratch_begin(Scratch *s, const Program *p) {
     for (int f = 0; f < 2; f++) s->opos[f].n = s->onext[f].n = 0;
     s->present.n = s->touched.n = s->cands.n = s->matched.n = 0;
     s->arena.n = s->narena.n = s->nents.n = 0;
-    return 0;
 }
 
 int scratch_mark_key(Scratch *s, uint32_t key) {
@@ -93,11 +66,12 @@ int scratch_mark_key(Scratch *s, uint32_t key) {
 }
 
 static int occurs(Scratch *s, int f, int32_t key, int32_t pos) {
-    int32_t next = has_key(s, f, key) ? s->head[f][key] : -1;
+    KeyOcc *occ = &s->occ[key];
+    int32_t next = occ->stamp[f] == s->epoch ? occ->head[f] : -1;
     uint32_t at = s->opos[f].n;
     if (i32_push(&s->opos[f], pos) || i32_push(&s->onext[f], next)) return -1;
-    s->head[f][key] = (int32_t)at;
-    s->hstamp[f][key] = s->epoch;
+    occ->head[f] = (int32_t)at;
+    occ->stamp[f] = s->epoch;
     return scratch_mark_key(s, (uint32_t)key);
 }
 
