@@ -1,4 +1,9 @@
-"""Plain data in and out of the matcher: watch and entity specs, documents, hits, matches."""
+"""Plain data in and out of the matcher: watch and entity specs, documents, hits, matches.
+
+``Hit``, ``Snippet`` and ``Match`` are made by the native engine (``engine/results.c``) field by
+field, as their generated ``__init__`` would (it does not run): they must stay plain frozen
+dataclasses with exactly these fields, in this order, and no ``__post_init__``.
+"""
 
 from __future__ import annotations
 
