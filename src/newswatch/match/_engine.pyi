@@ -21,8 +21,8 @@ class Engine:
         """The ids of the matching watches, in watchlist order."""
     def tokens(self, text: str) -> tuple[list[str], list[str], list[tuple[int, int]]]:
         """Folded tokens, case-kept tokens and character spans of ``text``."""
-    def cache_size(self) -> tuple[int, int]:
-        """Tokens and runs that documents added to the caches."""
+    def cache_size(self) -> int:
+        """The letter runs the run cache holds."""
 
 def snippet(
     text: str, spans: Sequence[tuple[int, int]], width: int

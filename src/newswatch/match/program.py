@@ -37,6 +37,7 @@ class Tables:
 
     vocab: list[str] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
+    case_sensitive: bool = False  # some pattern compares case-kept forms
     nfilter: int = 0
     entities: tuple[str, ...] = ()
     watch_ids: tuple[str, ...] = ()
@@ -84,6 +85,7 @@ class _Builder:
             first = -1 - self.prefixes[p.folded[0]] if p.prefix and n == 1 else words[p.folded[0]]
             last = self.prefixes[p.words[-1]] if p.prefix else words[p.words[-1]]
             row = (n, p.prefix, p.case_sensitive, p.capitalized, first, len(self.t.pwords))
+            self.t.case_sensitive |= p.case_sensitive
             self.t.patterns.extend(row)
             self.t.pwords.extend([*(words[w] for w in p.words[:-1]), last])
         return found

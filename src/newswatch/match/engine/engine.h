@@ -2,7 +2,7 @@
  *
  * Data flow of one document (module.c drives it):
  *
- *   tokenize.c   title/body text -> token ids, cased ids, character spans (lexicon.c caches)
+ *   tokenize.c   title/body text -> tokens: word ids, prefixes, case, spans (lexicon.c)
  *   scratch.c    token ids -> occurrence chains per key, the document's keys, the candidates
  *   evaluate.c   candidate roots -> true/false, token spans of positional nodes (memoized)
  *   evidence.c   matching roots -> hits as character spans, entities
@@ -11,7 +11,7 @@
  * strtab.c has the growable arrays and the string table the lexicon is made of.
  *
  * Every table the compiler built (program.c) is read-only after loading. The caches of the
- * lexicon only grow (ids stay valid) until a reset between documents. Python callbacks (for
+ * lexicon only grow until a reset between documents. Python callbacks (for
  * text the caches have not seen) may let another thread in: no code keeps a pointer into a
  * growable array across a call that may call back, and each call has its own Scratch.
  */
@@ -113,43 +113,51 @@ int32_t strtab_find(const StrTab *t, const Py_UCS4 *key, uint32_t len, uint64_t 
 int32_t strtab_add(StrTab *t, const Py_UCS4 *key, uint32_t len, uint64_t h);
 /* Keeps the first `count` keys only. */
 int strtab_truncate(StrTab *t, uint32_t count);
-static inline const Py_UCS4 *strtab_key(const StrTab *t, int32_t id) {
-    return t->chars.v + t->keys[id].off;
-}
 
 /* ---------------------------------------------------------------- lexicon.c */
 
 enum { CH_LETTER = 1, CH_MARK = 2, CH_NOSPACE = 4, CH_KNOWN = 8 };
 
+/* A token: what its folded and case-kept forms are to the program, and where it is. */
 typedef struct {
-    uint32_t pfx_off; /* this token's prefix ids: pfx_ids[pfx_off : pfx_off + pfx_n] */
-    uint16_t pfx_n;
-    uint8_t lower; /* starts with a lowercase letter */
-} TokInfo;
+    int32_t fold, cased; /* vocabulary ids of the folded and case-kept forms, or -1 */
+    int32_t start, end;  /* its characters in the field */
+    uint32_t pfx;        /* its prefix ids, in an arena: nfold of the folded form, then */
+    uint16_t nfold, ncased; /* ncased of the case-kept form (when it differs) */
+    uint8_t lower;       /* the case-kept form starts with a lowercase letter */
+    uint8_t same;        /* the case-kept form is the folded form */
+} Tok;
 
 typedef struct {
-    uint32_t off, n; /* tokens: run_toks[2 * off ...], (folded id, cased id) pairs */
+    Tok tok;                   /* start, end unused; prefixes in run_pfx */
+    uint32_t text, text_len;   /* the forms, in run_text (for Engine.tokens) */
+    uint32_t cased_text, cased_len;
+} RunTok;
+
+typedef struct {
+    uint32_t off, n; /* its tokens: run_toks[off : off + n] */
 } RunInfo;
 
 typedef struct {
     uint32_t fold_off, fold_len, cased_off, cased_len; /* in ns_text */
 } NsInfo;
 
-/* Tokens seen so far (the program's vocabulary first, ids 0..nvocab-1) and what is known of
- * them, plus caches from text to tokens; owned by one Engine. */
+/* The program's words and prefixes, and caches from text to tokens; owned by one Engine.
+ * Only the run cache grows with documents; past `limit` runs it starts over. */
 typedef struct {
-    StrTab tokens;
-    TokInfo *info;
-    uint32_t info_cap, nvocab;
-    uint32_t limit; /* tokens (and runs) documents may add before the caches start over */
-    I32s pfx_ids;
-    StrTab prefixes; /* wildcard prefixes (and the cased ones of case-sensitive aliases) */
-    uint32_t *pfx_lens;
-    uint32_t n_pfx_lens;
+    StrTab vocab;    /* the words of the queries (folded, and case-kept ones): word ids */
+    StrTab prefixes; /* wildcard prefixes (and the case-kept ones of case-sensitive aliases) */
+    StrTab stems;    /* every beginning of a prefix, the prefixes included */
+    int32_t *stem_prefix; /* per stem: the prefix it is, or -1 */
+    int case_sensitive;             /* some query compares case-kept forms */
+    uint32_t limit;
     StrTab runs; /* letter runs with non-ASCII characters -> their tokens */
     RunInfo *run_info;
     uint32_t run_info_cap;
-    I32s run_toks;
+    RunTok *run_toks;
+    uint32_t nrun_toks, run_toks_cap;
+    I32s run_pfx;
+    Chars run_text;
     NsInfo *ns_info; /* characters of scripts without spaces, folded and cased */
     uint32_t ns_count, ns_cap;
     Chars ns_text;
@@ -157,26 +165,22 @@ typedef struct {
     PyObject *char_flags, *run_tokens, *char_fold; /* normalize.py, for unseen text */
 } Lexicon;
 
-int lexicon_init(Lexicon *lx, PyObject *vocab, PyObject *prefixes, PyObject *callbacks[3]);
+int lexicon_init(Lexicon *lx, PyObject *vocab, PyObject *prefixes, int case_sensitive,
+                 PyObject *callbacks[3]);
 void lexicon_free(Lexicon *lx);
 void lexicon_clear_refs(Lexicon *lx);
 int lexicon_traverse(Lexicon *lx, visitproc visit, void *arg);
-/* Drops what documents added once the caches are larger than their bounds. */
+/* Empties the run cache once it is larger than its bound. */
 int lexicon_bound(Lexicon *lx);
-/* The id of a token, added when new; -1 with an exception set. */
-int32_t lexicon_token(Lexicon *lx, const Py_UCS4 *key, uint32_t len);
+/* The word id of a text, or -1. */
+int32_t lexicon_word(const Lexicon *lx, const Py_UCS4 *key, uint32_t len);
+/* Describes a token from its two forms; its prefix ids are appended to `pfx`. */
+int lexicon_describe(const Lexicon *lx, const Py_UCS4 *fold, uint32_t flen,
+                     const Py_UCS4 *cased, uint32_t clen, I32s *pfx, Tok *out);
 /* CH_* flags of a code point (asks normalize.py once per code point); -1 on error. */
 int lexicon_flags(Lexicon *lx, Py_UCS4 c);
 int lexicon_run(Lexicon *lx, PyObject *text, Py_ssize_t start, Py_ssize_t end, RunInfo *out);
 int lexicon_ns(Lexicon *lx, Py_UCS4 c, NsInfo *out);
-static inline int token_has_prefix(const Lexicon *lx, int32_t tok, int32_t prefix) {
-    const TokInfo *t = &lx->info[tok];
-    const int32_t *p = lx->pfx_ids.v + t->pfx_off;
-    for (uint32_t i = 0; i < t->pfx_n; i++)
-        if (p[i] == prefix) return 1;
-    return 0;
-}
-PyObject *lexicon_text(const Lexicon *lx, int32_t tok);
 
 /* ---------------------------------------------------------------- program.c */
 
@@ -234,9 +238,24 @@ void program_free(Program *p);
 
 /* ---------------------------------------------------------------- scratch.c */
 
+/* The tokens of one field, and their prefix ids. With `texts`, the forms of each token are
+ * also listed there, as str pairs (for Engine.tokens). */
 typedef struct {
-    I32s fold, cased, start, end; /* per token: ids, and its span of characters */
+    Tok *v;
+    uint32_t n, cap;
+    I32s pfx;
+    PyObject *texts;
 } FieldToks;
+
+/* True when the token (folded form, or case-kept form when `cased`) starts with the prefix. */
+static inline int tok_has_prefix(const FieldToks *t, const Tok *k, int32_t prefix, int cased) {
+    const int32_t *ids = t->pfx.v + k->pfx;
+    uint32_t from = cased && !k->same ? k->nfold : 0;
+    uint32_t to = cased && !k->same ? k->nfold + k->ncased : k->nfold;
+    for (uint32_t i = from; i < to; i++)
+        if (ids[i] == prefix) return 1;
+    return 0;
+}
 
 typedef struct {
     uint32_t stamp;
@@ -291,14 +310,14 @@ typedef struct {
     U64s tagged; /* the evidence of the root being collected */
     I32s ents;
     U64s hits;  /* final (field, start, end) character spans of that root */
-    Chars key;  /* a token's text being built */
+    Chars key, cased_key; /* a token's forms being built */
     U64Map hitmap, windowmap, evmap; /* results.c: objects made for the document */
 } Scratch;
 
 Scratch *scratch_new(const Program *p);
 void scratch_free(Scratch *s);
 void scratch_begin(Scratch *s, const Program *p);
-int scratch_index(Scratch *s, const Program *p, const Lexicon *lx);
+int scratch_index(Scratch *s, const Program *p);
 int scratch_mark_key(Scratch *s, uint32_t key);
 int scratch_candidates(Scratch *s, const Program *p);
 static inline int has_key(const Scratch *s, int f, int32_t key) {
@@ -313,7 +332,6 @@ int tokenize(Lexicon *lx, Scratch *s, PyObject *text, int field);
 
 typedef struct {
     const Program *p;
-    const Lexicon *lx;
     Scratch *s;
 } Ctx;
 

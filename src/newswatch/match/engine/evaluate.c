@@ -15,18 +15,20 @@ static int pattern_spans(const Ctx *c, const Pattern *pt, int f, U64s *out) {
     const Scratch *s = c->s;
     if (!has_key(s, f, pt->first)) return 0;
     const FieldToks *t = &s->f[f];
-    const int32_t *seq = pt->case_sensitive ? t->cased.v : t->fold.v;
+    const Tok *toks = t->v;
     const int32_t *words = c->p->pwords + pt->words;
-    uint32_t n = pt->n, last = n - 1, size = t->fold.n;
+    uint32_t n = pt->n, last = n - 1, cs = pt->case_sensitive;
     int found = 0;
     for (int32_t e = s->occ[pt->first].head[f]; e >= 0; e = s->onext[f].v[e]) {
         uint32_t start = (uint32_t)s->opos[f].v[e], i = 0;
-        if (start + n > size) break; /* positions ascend */
-        while (i < last && seq[start + i] == words[i]) i++;
+        if (start + n > t->n) break; /* positions ascend */
+        while (i < last && (cs ? toks[start + i].cased : toks[start + i].fold) == words[i]) i++;
         if (i < last) continue;
-        int32_t tok = seq[start + last];
-        if (pt->prefix ? !token_has_prefix(c->lx, tok, words[last]) : tok != words[last]) continue;
-        if (pt->capitalized && c->lx->info[t->cased.v[start]].lower) continue;
+        const Tok *end = &toks[start + last];
+        if (pt->prefix ? !tok_has_prefix(t, end, words[last], (int)cs)
+                       : (cs ? end->cased : end->fold) != words[last])
+            continue;
+        if (pt->capitalized && toks[start].lower) continue;
         found++;
         if (out == NULL) return 1;
         if (u64_push(out, span_pack(start, start + n))) return -1;

@@ -161,8 +161,8 @@ static void outermost(U64s *tagged) {
 static int add_hit(Scratch *s, uint64_t token_span) {
     int f = tag_field(token_span);
     const FieldToks *t = &s->f[f];
-    uint64_t hit = tag_pack(f, (uint32_t)t->start.v[tag_start(token_span)],
-                            (uint32_t)t->end.v[tag_end(token_span) - 1]);
+    uint64_t hit = tag_pack(f, (uint32_t)t->v[tag_start(token_span)].start,
+                            (uint32_t)t->v[tag_end(token_span) - 1].end);
     for (uint32_t i = 0; i < s->hits.n; i++)
         if (s->hits.v[i] == hit) return 0; /* tokens of one run share its characters */
     return u64_push(&s->hits, hit);

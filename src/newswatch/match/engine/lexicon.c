@@ -1,6 +1,7 @@
-/* The lexicon: every token seen (the vocabulary first), its wildcard prefixes and case, and
- * the caches from text to tokens. Text the caches have not seen goes to normalize.py once:
- * the Python definitions stay the only ones (see docs/query-language.md, "Normalization"). */
+/* The lexicon: the program's vocabulary (the words its queries use) and wildcard prefixes,
+ * what a token is to them, and the caches from text to tokens. Text the caches have not seen
+ * goes to normalize.py once: the Python definitions stay the only ones (docs/query-language.md,
+ * "Normalization"). Document tokens are not kept: a token is described where it occurs. */
 #include "engine.h"
 
 #include <stdlib.h>
@@ -21,98 +22,98 @@ static int to_chars(PyObject *str, Chars *out) {
     return 0;
 }
 
-static int info_reserve(Lexicon *lx) {
-    return nw_reserve((void **)&lx->info, &lx->info_cap, (uint64_t)lx->tokens.count + 1,
-                      sizeof *lx->info);
+/* ---------------------------------------------------------------- describing a token */
+
+int32_t lexicon_word(const Lexicon *lx, const Py_UCS4 *key, uint32_t len) {
+    return strtab_find(&lx->vocab, key, len, nw_hash(key, len));
 }
 
-/* What is known of a new token: the prefixes it starts with, whether it starts lowercase. */
-static int describe(Lexicon *lx, int32_t id, const Py_UCS4 *key, uint32_t len) {
-    TokInfo *t = &lx->info[id];
-    t->pfx_off = lx->pfx_ids.n;
-    t->pfx_n = 0;
-    t->lower = len > 0 && Py_UNICODE_ISLOWER(key[0]);
+/* Appends the ids of the prefixes `key` starts with; how many, or -1. Its beginnings are
+ * looked up one character longer at a time, up to the first that begins no prefix. */
+static int prefixes_of(const Lexicon *lx, const Py_UCS4 *key, uint32_t len, I32s *out) {
     uint64_t h = NW_HASH_SEED;
-    uint32_t done = 0;
-    for (uint32_t k = 0; k < lx->n_pfx_lens && lx->pfx_lens[k] <= len; k++) {
-        uint32_t upto = lx->pfx_lens[k];
-        for (; done < upto; done++) h = nw_hash_step(h, key[done]);
-        int32_t p = strtab_find(&lx->prefixes, key, upto, h);
-        if (p >= 0) {
-            if (i32_push(&lx->pfx_ids, p)) return -1;
-            lx->info[id].pfx_n++;
-        }
+    int found = 0;
+    for (uint32_t i = 0; i < len; i++) {
+        h = nw_hash_step(h, key[i]);
+        int32_t stem = strtab_find(&lx->stems, key, i + 1, h);
+        if (stem < 0) break;
+        int32_t p = lx->stem_prefix[stem];
+        if (p >= 0 && (found++, i32_push(out, p))) return -1;
     }
+    return found;
+}
+
+static int same_text(const Py_UCS4 *a, uint32_t alen, const Py_UCS4 *b, uint32_t blen) {
+    return alen == blen && (alen == 0 || memcmp(a, b, alen * sizeof *a) == 0);
+}
+
+int lexicon_describe(const Lexicon *lx, const Py_UCS4 *fold, uint32_t flen,
+                     const Py_UCS4 *cased, uint32_t clen, I32s *pfx, Tok *out) {
+    int same = same_text(fold, flen, cased, clen);
+    out->same = (uint8_t)same;
+    out->lower = clen > 0 && Py_UNICODE_ISLOWER(cased[0]);
+    out->fold = lexicon_word(lx, fold, flen);
+    out->cased = same || !lx->case_sensitive ? out->fold : lexicon_word(lx, cased, clen);
+    out->pfx = pfx->n;
+    int nfold = prefixes_of(lx, fold, flen, pfx);
+    int ncased = same || !lx->case_sensitive || nfold < 0 ? 0 : prefixes_of(lx, cased, clen, pfx);
+    if (nfold < 0 || ncased < 0) return -1;
+    out->nfold = (uint16_t)nfold;
+    out->ncased = (uint16_t)ncased;
     return 0;
 }
 
-int32_t lexicon_token(Lexicon *lx, const Py_UCS4 *key, uint32_t len) {
-    uint64_t h = nw_hash(key, len);
-    int32_t id = strtab_find(&lx->tokens, key, len, h);
-    if (id >= 0) return id;
-    if (info_reserve(lx)) return -1;
-    id = strtab_add(&lx->tokens, key, len, h);
-    if (id < 0 || describe(lx, id, key, len)) return -1;
-    return id;
-}
+/* ---------------------------------------------------------------- loading */
 
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-static int load_prefixes(Lexicon *lx, PyObject *prefixes) {
-    Py_ssize_t n = PyList_GET_SIZE(prefixes);
+/* Each str of `list` gets the id of its place in it. */
+static int load_strings(StrTab *t, PyObject *list, const char *what) {
     Chars buf = {0};
-    uint32_t *lens = malloc((size_t)(n + 1) * sizeof *lens);
-    if (lens == NULL) return PyErr_NoMemory(), -1;
-    uint32_t nlens = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (to_chars(PyList_GET_ITEM(prefixes, i), &buf)) goto fail;
-        uint64_t h = nw_hash(buf.v, buf.n);
-        if (strtab_find(&lx->prefixes, buf.v, buf.n, h) >= 0 ||
-            strtab_add(&lx->prefixes, buf.v, buf.n, h) != (int32_t)i) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "duplicate prefix");
-            goto fail;
-        }
-        lens[nlens++] = buf.n;
-    }
-    qsort(lens, nlens, sizeof *lens, cmp_u32);
-    lx->n_pfx_lens = 0;
-    for (uint32_t i = 0; i < nlens; i++)
-        if (i == 0 || lens[i] != lens[i - 1]) lens[lx->n_pfx_lens++] = lens[i];
-    lx->pfx_lens = lens;
-    free(buf.v);
-    return 0;
-fail:
-    free(lens);
-    free(buf.v);
-    return -1;
-}
-
-static int load_vocab(Lexicon *lx, PyObject *vocab) {
-    Chars buf = {0};
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(vocab); i++) {
-        if (to_chars(PyList_GET_ITEM(vocab, i), &buf)) goto fail;
-        if (lexicon_token(lx, buf.v, buf.n) != (int32_t)i) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "duplicate word");
-            goto fail;
+    int rc = 0;
+    for (Py_ssize_t i = 0; rc == 0 && i < PyList_GET_SIZE(list); i++) {
+        rc = to_chars(PyList_GET_ITEM(list, i), &buf);
+        uint64_t h = rc ? 0 : nw_hash(buf.v, buf.n);
+        if (rc == 0 && (strtab_find(t, buf.v, buf.n, h) >= 0 ||
+                        strtab_add(t, buf.v, buf.n, h) != (int32_t)i)) {
+            if (!PyErr_Occurred()) PyErr_Format(PyExc_ValueError, "duplicate %s", what);
+            rc = -1;
         }
     }
-    lx->nvocab = lx->tokens.count;
     free(buf.v);
-    return 0;
-fail:
-    free(buf.v);
-    return -1;
+    return rc;
 }
 
-int lexicon_init(Lexicon *lx, PyObject *vocab, PyObject *prefixes, PyObject *callbacks[3]) {
+/* Files every beginning of every prefix as a stem, each marked with the prefix it is. */
+static int load_stems(Lexicon *lx) {
+    uint32_t total = 0, cap = 0;
+    for (uint32_t p = 0; p < lx->prefixes.count; p++) total += lx->prefixes.keys[p].len;
+    if (nw_reserve((void **)&lx->stem_prefix, &cap, (uint64_t)total + 1, sizeof(int32_t)))
+        return -1;
+    for (uint32_t p = 0; p < lx->prefixes.count; p++) {
+        KeyRef k = lx->prefixes.keys[p];
+        const Py_UCS4 *text = lx->prefixes.chars.v + k.off;
+        uint64_t h = NW_HASH_SEED;
+        for (uint32_t len = 1; len <= k.len; len++) {
+            h = nw_hash_step(h, text[len - 1]);
+            int32_t stem = strtab_find(&lx->stems, text, len, h);
+            if (stem < 0) {
+                if ((stem = strtab_add(&lx->stems, text, len, h)) < 0) return -1;
+                lx->stem_prefix[stem] = -1;
+            }
+            if (len == k.len) lx->stem_prefix[stem] = (int32_t)p;
+        }
+    }
+    return 0;
+}
+
+int lexicon_init(Lexicon *lx, PyObject *vocab, PyObject *prefixes, int case_sensitive,
+                 PyObject *callbacks[3]) {
     memset(lx, 0, sizeof *lx);
-    if (strtab_init(&lx->tokens) || strtab_init(&lx->prefixes) || strtab_init(&lx->runs))
+    if (strtab_init(&lx->vocab) || strtab_init(&lx->prefixes) || strtab_init(&lx->stems) ||
+        strtab_init(&lx->runs))
         return -1;
     lx->chars = calloc(UNICODE_SIZE, sizeof *lx->chars);
     if (lx->chars == NULL) return PyErr_NoMemory(), -1;
+    lx->case_sensitive = case_sensitive;
     lx->char_flags = Py_NewRef(callbacks[0]);
     lx->run_tokens = Py_NewRef(callbacks[1]);
     lx->char_fold = Py_NewRef(callbacks[2]);
@@ -120,7 +121,10 @@ int lexicon_init(Lexicon *lx, PyObject *vocab, PyObject *prefixes, PyObject *cal
         PyErr_SetString(PyExc_TypeError, "vocab and prefixes must be lists");
         return -1;
     }
-    return load_prefixes(lx, prefixes) || load_vocab(lx, vocab) ? -1 : 0;
+    return load_strings(&lx->prefixes, prefixes, "prefix") || load_stems(lx) ||
+                   load_strings(&lx->vocab, vocab, "word")
+               ? -1
+               : 0;
 }
 
 void lexicon_clear_refs(Lexicon *lx) {
@@ -138,29 +142,24 @@ int lexicon_traverse(Lexicon *lx, visitproc visit, void *arg) {
 
 void lexicon_free(Lexicon *lx) {
     lexicon_clear_refs(lx);
-    strtab_free(&lx->tokens);
+    strtab_free(&lx->vocab);
     strtab_free(&lx->prefixes);
+    strtab_free(&lx->stems);
     strtab_free(&lx->runs);
-    free(lx->info);
-    free(lx->pfx_ids.v);
-    free(lx->pfx_lens);
-    free(lx->run_info);
-    free(lx->run_toks.v);
-    free(lx->ns_info);
-    free(lx->ns_text.v);
-    free(lx->chars);
+    void *arrays[] = {lx->stem_prefix, lx->run_info, lx->run_toks, lx->run_pfx.v,
+                      lx->run_text.v, lx->ns_info, lx->ns_text.v, lx->chars};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) free(arrays[i]);
     memset(lx, 0, sizeof *lx);
 }
 
 int lexicon_bound(Lexicon *lx) {
-    if (lx->tokens.count - lx->nvocab <= lx->limit && lx->runs.count <= lx->limit) return 0;
-    uint32_t keep = lx->nvocab;
-    if (strtab_truncate(&lx->runs, 0)) return -1; /* runs refer to tokens: they go first */
-    lx->run_toks.n = 0;
-    if (strtab_truncate(&lx->tokens, keep)) return -1;
-    lx->pfx_ids.n = keep ? lx->info[keep - 1].pfx_off + lx->info[keep - 1].pfx_n : 0;
+    if (lx->runs.count <= lx->limit) return 0;
+    if (strtab_truncate(&lx->runs, 0)) return -1;
+    lx->nrun_toks = lx->run_pfx.n = lx->run_text.n = 0;
     return 0;
 }
+
+/* ---------------------------------------------------------------- characters */
 
 int lexicon_flags(Lexicon *lx, Py_UCS4 c) {
     uint32_t known = lx->chars[c];
@@ -175,78 +174,6 @@ int lexicon_flags(Lexicon *lx, Py_UCS4 c) {
     }
     lx->chars[c] = (lx->chars[c] & ~0xffu) | CH_KNOWN | (uint32_t)flags;
     return (int)flags;
-}
-
-/* Interns each str of `tokens` (a tuple) into `ids`. */
-static int intern_all(Lexicon *lx, PyObject *tokens, I32s *ids) {
-    Chars buf = {0};
-    ids->n = 0;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tokens); i++) {
-        int32_t id;
-        if (to_chars(PyTuple_GET_ITEM(tokens, i), &buf) ||
-            (id = lexicon_token(lx, buf.v, buf.n)) < 0 || i32_push(ids, id)) {
-            free(buf.v);
-            return -1;
-        }
-    }
-    free(buf.v);
-    return 0;
-}
-
-/* Asks normalize.run_tokens for the folded and cased tokens of a run; stores them. */
-static int32_t learn_run(Lexicon *lx, PyObject *run, const Chars *key, uint64_t h) {
-    PyObject *pair = PyObject_CallOneArg(lx->run_tokens, run);
-    if (pair == NULL) return -1;
-    I32s folded = {0}, cased = {0};
-    int32_t id = -1;
-    if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
-        !PyTuple_Check(PyTuple_GET_ITEM(pair, 0)) || !PyTuple_Check(PyTuple_GET_ITEM(pair, 1))) {
-        PyErr_SetString(PyExc_TypeError, "run_tokens: expected (tuple, tuple)");
-        goto done;
-    }
-    if (intern_all(lx, PyTuple_GET_ITEM(pair, 0), &folded) ||
-        intern_all(lx, PyTuple_GET_ITEM(pair, 1), &cased))
-        goto done;
-    id = strtab_find(&lx->runs, key->v, key->n, h); /* another thread may have added it */
-    if (id >= 0) goto done;
-    /* room for everything first: a run is filed whole or not at all */
-    if (nw_reserve((void **)&lx->run_info, &lx->run_info_cap, (uint64_t)lx->runs.count + 1,
-                   sizeof *lx->run_info) ||
-        nw_reserve((void **)&lx->run_toks.v, &lx->run_toks.cap,
-                   (uint64_t)lx->run_toks.n + 2ull * folded.n, sizeof *lx->run_toks.v) ||
-        (id = strtab_add(&lx->runs, key->v, key->n, h)) < 0)
-        goto done;
-    /* normalize.fold keeps the counts equal; were they not, compare the folded tokens */
-    int parallel = cased.n == folded.n;
-    lx->run_info[id] = (RunInfo){lx->run_toks.n / 2, folded.n};
-    for (uint32_t i = 0; i < folded.n; i++) {
-        lx->run_toks.v[lx->run_toks.n++] = folded.v[i];
-        lx->run_toks.v[lx->run_toks.n++] = parallel ? cased.v[i] : folded.v[i];
-    }
-done:
-    Py_DECREF(pair);
-    free(folded.v);
-    free(cased.v);
-    return id;
-}
-
-int lexicon_run(Lexicon *lx, PyObject *text, Py_ssize_t start, Py_ssize_t end, RunInfo *out) {
-    Chars key = {0};
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    if (nw_reserve((void **)&key.v, &key.cap, (uint64_t)(end - start), sizeof *key.v)) return -1;
-    for (Py_ssize_t i = start; i < end; i++) key.v[key.n++] = PyUnicode_READ(kind, data, i);
-    uint64_t h = nw_hash(key.v, key.n);
-    int32_t id = strtab_find(&lx->runs, key.v, key.n, h);
-    if (id < 0) {
-        PyObject *run = PyUnicode_Substring(text, start, end);
-        id = run == NULL ? -1 : learn_run(lx, run, &key, h);
-        Py_XDECREF(run);
-    }
-    free(key.v);
-    if (id < 0) return -1;
-    *out = lx->run_info[id];
-    return 0;
 }
 
 static int ns_store(Lexicon *lx, Py_UCS4 c, PyObject *folded, PyObject *cased) {
@@ -285,7 +212,83 @@ int lexicon_ns(Lexicon *lx, Py_UCS4 c, NsInfo *out) {
     return 0;
 }
 
-PyObject *lexicon_text(const Lexicon *lx, int32_t tok) {
-    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, strtab_key(&lx->tokens, tok),
-                                     lx->tokens.keys[tok].len);
+/* ---------------------------------------------------------------- runs */
+
+/* Describes and files one token of a run (its prefixes in run_pfx, its texts in run_text). */
+static int file_token(Lexicon *lx, const Chars *fold, const Chars *cased) {
+    RunTok r;
+    r.text = lx->run_text.n;
+    r.text_len = fold->n;
+    r.cased_text = r.text + fold->n;
+    r.cased_len = cased->n;
+    if (lexicon_describe(lx, fold->v, fold->n, cased->v, cased->n, &lx->run_pfx, &r.tok) ||
+        chars_extend(&lx->run_text, fold->v, fold->n) ||
+        chars_extend(&lx->run_text, cased->v, cased->n) ||
+        nw_reserve((void **)&lx->run_toks, &lx->run_toks_cap, (uint64_t)lx->nrun_toks + 1,
+                   sizeof *lx->run_toks))
+        return -1;
+    lx->run_toks[lx->nrun_toks++] = r;
+    return 0;
+}
+
+/* Files the tokens of a run as normalize.run_tokens gives them (folded, case-kept). */
+static int file_tokens(Lexicon *lx, PyObject *folded, PyObject *cased) {
+    Py_ssize_t n = PyTuple_GET_SIZE(folded);
+    int parallel = PyTuple_GET_SIZE(cased) == n; /* normalize.fold keeps the counts equal */
+    Chars f = {0}, c = {0};
+    int rc = 0;
+    for (Py_ssize_t i = 0; rc == 0 && i < n; i++) {
+        rc = to_chars(PyTuple_GET_ITEM(folded, i), &f) ||
+             to_chars(PyTuple_GET_ITEM(parallel ? cased : folded, i), &c) ||
+             file_token(lx, &f, &c);
+    }
+    free(f.v);
+    free(c.v);
+    return rc;
+}
+
+/* Asks normalize.run_tokens about a run; files it whole or not at all. */
+static int32_t learn_run(Lexicon *lx, PyObject *run, const Chars *key, uint64_t h) {
+    PyObject *pair = PyObject_CallOneArg(lx->run_tokens, run);
+    if (pair == NULL) return -1;
+    int32_t id = -1;
+    /* read after the call: another thread may have filed runs meanwhile */
+    uint32_t first = lx->nrun_toks, pfx = lx->run_pfx.n, text = lx->run_text.n;
+    if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(pair, 0)) || !PyTuple_Check(PyTuple_GET_ITEM(pair, 1))) {
+        PyErr_SetString(PyExc_TypeError, "run_tokens: expected (tuple, tuple)");
+    } else if ((id = strtab_find(&lx->runs, key->v, key->n, h)) >= 0) {
+        /* this very run, filed by another thread meanwhile */
+    } else if (nw_reserve((void **)&lx->run_info, &lx->run_info_cap,
+                          (uint64_t)lx->runs.count + 1, sizeof *lx->run_info) == 0 &&
+               file_tokens(lx, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1)) == 0 &&
+               (id = strtab_add(&lx->runs, key->v, key->n, h)) >= 0) {
+        lx->run_info[id] = (RunInfo){first, lx->nrun_toks - first};
+    } else { /* forget what was filed of it */
+        lx->nrun_toks = first;
+        lx->run_pfx.n = pfx;
+        lx->run_text.n = text;
+        id = -1;
+    }
+    Py_DECREF(pair);
+    return id;
+}
+
+int lexicon_run(Lexicon *lx, PyObject *text, Py_ssize_t start, Py_ssize_t end, RunInfo *out) {
+    Chars key = {0};
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (nw_reserve((void **)&key.v, &key.cap, (uint64_t)(end - start), sizeof *key.v)) return -1;
+    for (Py_ssize_t i = start; i < end; i++) key.v[key.n++] = PyUnicode_READ(kind, data, i);
+    uint64_t h = nw_hash(key.v, key.n);
+    int32_t id = strtab_find(&lx->runs, key.v, key.n, h);
+    if (id < 0) {
+        PyObject *run = PyUnicode_Substring(text, start, end);
+        id = run == NULL ? -1 : learn_run(lx, run, &key, h);
+        Py_XDECREF(run);
+    }
+    free(key.v);
+    if (id < 0) return -1;
+    *out = lx->run_info[id];
+    return 0;
 }

@@ -88,14 +88,18 @@ static int engine_init(Engine *e, PyObject *args, PyObject *kwargs) {
     engine_reset(e); /* what an earlier __init__ that failed half-way left */
     PyObject *vocab = attr(tables, "vocab", 0);
     PyObject *prefixes = vocab ? attr(tables, "prefixes", 0) : NULL;
-    callbacks[0] = prefixes ? attr(normalize, "char_flags", 0) : NULL;
+    PyObject *cased = prefixes ? attr(tables, "case_sensitive", 0) : NULL;
+    int case_sensitive = cased ? PyObject_IsTrue(cased) : -1;
+    callbacks[0] = case_sensitive >= 0 ? attr(normalize, "char_flags", 0) : NULL;
     callbacks[1] = callbacks[0] ? attr(normalize, "run_tokens", 0) : NULL;
     callbacks[2] = callbacks[1] ? attr(normalize, "char_fold", 0) : NULL;
-    int rc = callbacks[2] == NULL || lexicon_init(&e->lex, vocab, prefixes, callbacks) ||
-             program_load(&e->prog, tables, e->lex.nvocab, e->lex.prefixes.count) ||
+    int rc = callbacks[2] == NULL ||
+             lexicon_init(&e->lex, vocab, prefixes, case_sensitive, callbacks) ||
+             program_load(&e->prog, tables, e->lex.vocab.count, e->lex.prefixes.count) ||
              load_model(&e->model, model);
     Py_XDECREF(vocab);
     Py_XDECREF(prefixes);
+    Py_XDECREF(cased);
     for (int i = 0; i < 3; i++) Py_XDECREF(callbacks[i]);
     if (rc) return -1;
     e->lex.limit = limit;
@@ -171,10 +175,10 @@ static int mark_filters(Engine *e, Scratch *s, PyObject *filters) {
 static int decide(Engine *e, Scratch *s, PyObject *title, PyObject *body, PyObject *filters) {
     scratch_begin(s, &e->prog);
     if (tokenize(&e->lex, s, title, 0) ||
-        tokenize(&e->lex, s, body, 1) || scratch_index(s, &e->prog, &e->lex) ||
+        tokenize(&e->lex, s, body, 1) || scratch_index(s, &e->prog) ||
         mark_filters(e, s, filters) || scratch_candidates(s, &e->prog))
         return -1;
-    Ctx c = {&e->prog, &e->lex, s};
+    Ctx c = {&e->prog, s};
     for (uint32_t i = 0; i < s->cands.n; i++) {
         int32_t root = s->cands.v[i];
         int r = e->prog.exact[root] ? 1 : node_test(&c, e->prog.root_node[root]);
@@ -188,7 +192,7 @@ static PyObject *engine_match(Engine *e, PyObject *args) {
     if (!PyArg_ParseTuple(args, "UUO", &title, &body, &filters)) return NULL;
     Scratch *s = acquire(e);
     if (s == NULL) return NULL;
-    Ctx c = {&e->prog, &e->lex, s};
+    Ctx c = {&e->prog, s};
     if (decide(e, s, title, body, filters) == 0)
         result = build_matches(&c, &e->model, title, body);
     release(e, s);
@@ -207,24 +211,23 @@ static PyObject *engine_decide(Engine *e, PyObject *args) {
 
 /* ---------------------------------------------------------------- tokens, for tests */
 
-static PyObject *token_texts(Engine *e, const I32s *ids) {
-    PyObject *list = PyList_New(ids->n);
-    for (uint32_t i = 0; list && i < ids->n; i++) {
-        PyObject *text = lexicon_text(&e->lex, ids->v[i]);
-        if (text == NULL) return Py_DECREF(list), NULL;
-        PyList_SET_ITEM(list, i, text);
+/* (folded forms, case-kept forms, spans) of the tokens, from the (folded, cased) pairs. */
+static PyObject *token_lists(const FieldToks *t) {
+    PyObject *lists[3] = {PyList_New(t->n), PyList_New(t->n), PyList_New(t->n)}, *result = NULL;
+    int ok = lists[0] && lists[1] && lists[2];
+    for (uint32_t i = 0; ok && i < t->n; i++) {
+        PyObject *pair = PyList_GET_ITEM(t->texts, i);
+        PyObject *span = Py_BuildValue("(ii)", t->v[i].start, t->v[i].end);
+        ok = span != NULL;
+        if (ok) {
+            PyList_SET_ITEM(lists[0], i, Py_NewRef(PyTuple_GET_ITEM(pair, 0)));
+            PyList_SET_ITEM(lists[1], i, Py_NewRef(PyTuple_GET_ITEM(pair, 1)));
+            PyList_SET_ITEM(lists[2], i, span);
+        }
     }
-    return list;
-}
-
-static PyObject *spans_list(const FieldToks *t) {
-    PyObject *list = PyList_New(t->start.n);
-    for (uint32_t i = 0; list && i < t->start.n; i++) {
-        PyObject *span = Py_BuildValue("(ii)", t->start.v[i], t->end.v[i]);
-        if (span == NULL) return Py_DECREF(list), NULL;
-        PyList_SET_ITEM(list, i, span);
-    }
-    return list;
+    if (ok) result = PyTuple_Pack(3, lists[0], lists[1], lists[2]);
+    for (int i = 0; i < 3; i++) Py_XDECREF(lists[i]);
+    return result;
 }
 
 static PyObject *engine_tokens(Engine *e, PyObject *args) {
@@ -232,20 +235,18 @@ static PyObject *engine_tokens(Engine *e, PyObject *args) {
     if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
     Scratch *s = acquire(e);
     if (s == NULL) return NULL;
+    FieldToks *t = &s->f[1];
     scratch_begin(s, &e->prog);
-    if (tokenize(&e->lex, s, text, 1) == 0) {
-        const FieldToks *t = &s->f[1];
-        PyObject *parts[3] = {token_texts(e, &t->fold), token_texts(e, &t->cased), spans_list(t)};
-        if (parts[0] && parts[1] && parts[2]) result = PyTuple_Pack(3, parts[0], parts[1], parts[2]);
-        for (int i = 0; i < 3; i++) Py_XDECREF(parts[i]);
-    }
+    if ((t->texts = PyList_New(0)) != NULL && tokenize(&e->lex, s, text, 1) == 0)
+        result = token_lists(t);
+    Py_CLEAR(t->texts);
     release(e, s);
     return result;
 }
 
 static PyObject *engine_cache_size(Engine *e, PyObject *unused) {
     (void)unused;
-    return Py_BuildValue("(II)", e->lex.tokens.count - e->lex.nvocab, e->lex.runs.count);
+    return PyLong_FromUnsignedLong(e->lex.runs.count);
 }
 
 static PyMethodDef engine_methods[] = {
@@ -256,7 +257,7 @@ static PyMethodDef engine_methods[] = {
     {"tokens", (PyCFunction)engine_tokens, METH_VARARGS,
      "tokens(text) -> (folded, cased, spans)"},
     {"cache_size", (PyCFunction)engine_cache_size, METH_NOARGS,
-     "cache_size() -> (tokens, runs) that documents added to the caches"},
+     "cache_size() -> the letter runs the run cache holds"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -25,15 +25,14 @@ Scratch *scratch_new(const Program *p) {
 void scratch_free(Scratch *s) {
     if (s == NULL) return;
     for (int f = 0; f < 2; f++) {
-        FieldToks *t = &s->f[f];
-        void *field[] = {t->fold.v, t->cased.v, t->start.v, t->end.v, s->opos[f].v,
-                         s->onext[f].v};
+        void *field[] = {s->f[f].v, s->f[f].pfx.v, s->opos[f].v, s->onext[f].v};
         for (size_t i = 0; i < sizeof field / sizeof *field; i++) free(field[i]);
     }
     void *rest[] = {s->occ,          s->memo,        s->kstamp,      s->cstamp,
                     s->rc,           s->present.v,   s->touched.v,   s->cands.v,
                     s->matched.v,    s->arena.v,     s->narena.v,    s->nents.v,
                     s->tagged.v,     s->ents.v,      s->hits.v,      s->key.v,
+                    s->cased_key.v,
                     s->hitmap.slots, s->windowmap.slots, s->evmap.slots};
     for (size_t i = 0; i < sizeof rest / sizeof *rest; i++) free(rest[i]);
     free(s);
@@ -76,17 +75,14 @@ static int occurs(Scratch *s, int f, int32_t key, int32_t pos) {
 }
 
 /* Chains each key's positions (ascending: built from the last position back). */
-int scratch_index(Scratch *s, const Program *p, const Lexicon *lx) {
+int scratch_index(Scratch *s, const Program *p) {
     for (int f = 0; f < 2; f++) {
-        const I32s *fold = &s->f[f].fold;
-        for (int32_t pos = (int32_t)fold->n - 1; pos >= 0; pos--) {
-            int32_t tok = fold->v[pos];
-            if ((uint32_t)tok < p->nvocab && occurs(s, f, tok, pos)) return -1;
-            const TokInfo *info = &lx->info[tok];
-            for (uint32_t k = 0; k < info->pfx_n; k++) {
-                int32_t key = (int32_t)p->nvocab + lx->pfx_ids.v[info->pfx_off + k];
-                if (occurs(s, f, key, pos)) return -1;
-            }
+        const FieldToks *t = &s->f[f];
+        for (int32_t pos = (int32_t)t->n - 1; pos >= 0; pos--) {
+            const Tok *tok = &t->v[pos];
+            if (tok->fold >= 0 && occurs(s, f, tok->fold, pos)) return -1;
+            for (uint32_t k = 0; k < tok->nfold; k++) /* the folded form's prefixes */
+                if (occurs(s, f, (int32_t)p->nvocab + t->pfx.v[tok->pfx + k], pos)) return -1;
         }
     }
     return 0;

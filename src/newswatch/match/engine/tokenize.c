@@ -5,19 +5,45 @@
  * scripts written without spaces. ASCII letters and digits are letters; other ASCII
  * characters separate runs; other characters are classified once by normalize.char_flags.
  * ASCII runs are lowercased here; other letter runs go through the run cache; runs without
- * spaces become bigrams of their folded characters.
+ * spaces become bigrams of their folded characters. Each token is described by the lexicon
+ * (its word ids, prefixes and case) where it occurs.
  */
 #include "engine.h"
 
-static int emit(FieldToks *out, int32_t fold, int32_t cased, Py_ssize_t start, Py_ssize_t end) {
-    if (out->fold.n >= MAX_TOKENS) {
+static PyObject *text_of(const Py_UCS4 *v, uint32_t n) {
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, v, n);
+}
+
+/* With out->texts (Engine.tokens), lists the token's two forms. */
+static int list_forms(FieldToks *out, const Py_UCS4 *fold, uint32_t flen, const Py_UCS4 *cased,
+                      uint32_t clen) {
+    if (out->texts == NULL) return 0;
+    PyObject *pair = Py_BuildValue("(NN)", text_of(fold, flen), text_of(cased, clen));
+    int rc = pair == NULL || PyList_Append(out->texts, pair);
+    Py_XDECREF(pair);
+    return rc ? -1 : 0;
+}
+
+static int push(FieldToks *out, const Tok *t) {
+    if (out->n >= MAX_TOKENS) {
         PyErr_SetString(PyExc_ValueError, "text has too many tokens to match");
         return -1;
     }
-    return i32_push(&out->fold, fold) || i32_push(&out->cased, cased) ||
-                   i32_push(&out->start, (int32_t)start) || i32_push(&out->end, (int32_t)end)
-               ? -1
-               : 0;
+    if (out->n == out->cap &&
+        nw_reserve((void **)&out->v, &out->cap, (uint64_t)out->n + 1, sizeof *out->v))
+        return -1;
+    out->v[out->n++] = *t;
+    return 0;
+}
+
+/* A token made here from its two forms, at [start, end). */
+static int emit(const Lexicon *lx, FieldToks *out, const Py_UCS4 *fold, uint32_t flen,
+                const Py_UCS4 *cased, uint32_t clen, Py_ssize_t start, Py_ssize_t end) {
+    Tok t;
+    if (lexicon_describe(lx, fold, flen, cased, clen, &out->pfx, &t)) return -1;
+    t.start = (int32_t)start;
+    t.end = (int32_t)end;
+    return push(out, &t) || list_forms(out, fold, flen, cased, clen) ? -1 : 0;
 }
 
 static int flags_at(Lexicon *lx, int kind, const void *data, Py_ssize_t i) {
@@ -26,58 +52,68 @@ static int flags_at(Lexicon *lx, int kind, const void *data, Py_ssize_t i) {
     return lexicon_flags(lx, c);
 }
 
-/* An ASCII run: the lowercased token, and the token as written when it has capitals. */
+/* An ASCII run: lowercased, and as written. */
 static int ascii_run(Lexicon *lx, Scratch *s, int kind, const void *data, Py_ssize_t start,
                      Py_ssize_t end, FieldToks *out) {
-    Chars *key = &s->key;
     uint32_t n = (uint32_t)(end - start);
-    key->n = 0;
-    if (nw_reserve((void **)&key->v, &key->cap, n, sizeof *key->v)) return -1;
-    int upper = 0;
+    Chars *fold = &s->key, *cased = &s->cased_key;
+    if (nw_reserve((void **)&fold->v, &fold->cap, n, sizeof *fold->v) ||
+        nw_reserve((void **)&cased->v, &cased->cap, n, sizeof *cased->v))
+        return -1;
     for (uint32_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, start + i);
-        upper |= c >= 'A' && c <= 'Z';
-        key->v[i] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        cased->v[i] = c;
+        fold->v[i] = c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
-    int32_t fold = lexicon_token(lx, key->v, n), cased = fold;
-    if (fold < 0) return -1;
-    if (upper) {
-        for (uint32_t i = 0; i < n; i++) key->v[i] = PyUnicode_READ(kind, data, start + i);
-        if ((cased = lexicon_token(lx, key->v, n)) < 0) return -1;
-    }
-    return emit(out, fold, cased, start, end);
+    return emit(lx, out, fold->v, n, cased->v, n, start, end);
 }
 
-static int cached_run(Lexicon *lx, PyObject *text, Py_ssize_t start, Py_ssize_t end,
+/* With out->texts, lists a cached token's forms, copied first: making the strs may run
+ * Python code, which may match another document and grow the run cache. */
+static int list_cached(const Lexicon *lx, Scratch *s, const RunTok *r, FieldToks *out) {
+    if (out->texts == NULL) return 0;
+    s->key.n = s->cased_key.n = 0;
+    if (chars_extend(&s->key, lx->run_text.v + r->text, r->text_len) ||
+        chars_extend(&s->cased_key, lx->run_text.v + r->cased_text, r->cased_len))
+        return -1;
+    return list_forms(out, s->key.v, s->key.n, s->cased_key.v, s->cased_key.n);
+}
+
+/* A letter run with other characters: its tokens from the run cache. */
+static int cached_run(Lexicon *lx, Scratch *s, PyObject *text, Py_ssize_t start, Py_ssize_t end,
                       FieldToks *out) {
     RunInfo run;
     if (lexicon_run(lx, text, start, end, &run)) return -1;
     for (uint32_t i = 0; i < run.n; i++) {
-        const int32_t *pair = lx->run_toks.v + 2 * ((size_t)run.off + i);
-        if (emit(out, pair[0], pair[1], start, end)) return -1;
+        RunTok r = lx->run_toks[run.off + i];
+        Tok t = r.tok;
+        t.pfx = out->pfx.n;
+        t.start = (int32_t)start;
+        t.end = (int32_t)end;
+        for (uint32_t k = 0; k < (uint32_t)t.nfold + t.ncased; k++)
+            if (i32_push(&out->pfx, lx->run_pfx.v[r.tok.pfx + k])) return -1;
+        if (push(out, &t) || list_cached(lx, s, &r, out)) return -1;
     }
     return 0;
 }
 
-/* The token made of the folded (or cased) forms of one or two characters. */
-static int32_t ns_token(Lexicon *lx, Chars *key, const NsInfo *a, const NsInfo *b, int cased) {
-    key->n = 0;
+/* The folded (or case-kept) forms of one or two characters, one after the other. */
+static int ns_text(const Lexicon *lx, Chars *key, const NsInfo *a, const NsInfo *b, int cased) {
     const Py_UCS4 *text = lx->ns_text.v;
+    key->n = 0;
     if (chars_extend(key, text + (cased ? a->cased_off : a->fold_off),
                      cased ? a->cased_len : a->fold_len))
         return -1;
     if (b && chars_extend(key, text + (cased ? b->cased_off : b->fold_off),
                           cased ? b->cased_len : b->fold_len))
         return -1;
-    return lexicon_token(lx, key->v, key->n);
+    return 0;
 }
 
-static int same_case(const Lexicon *lx, const NsInfo *c) {
-    const Py_UCS4 *t = lx->ns_text.v;
-    if (c->fold_len != c->cased_len) return 0;
-    for (uint32_t i = 0; i < c->fold_len; i++)
-        if (t[c->fold_off + i] != t[c->cased_off + i]) return 0;
-    return 1;
+static int ns_token(Lexicon *lx, Scratch *s, const NsInfo *a, const NsInfo *b,
+                    Py_ssize_t start, Py_ssize_t end, FieldToks *out) {
+    if (ns_text(lx, &s->key, a, b, 0) || ns_text(lx, &s->cased_key, a, b, 1)) return -1;
+    return emit(lx, out, s->key.v, s->key.n, s->cased_key.v, s->cased_key.n, start, end);
 }
 
 /* A run of a script without spaces: one token per pair of neighbours (a lone character is
@@ -86,21 +122,12 @@ static int nospace_run(Lexicon *lx, Scratch *s, int kind, const void *data, Py_s
                        Py_ssize_t end, FieldToks *out) {
     NsInfo prev, cur;
     if (lexicon_ns(lx, PyUnicode_READ(kind, data, start), &prev)) return -1;
-    int prev_same = same_case(lx, &prev);
-    if (end - start == 1) {
-        int32_t fold = ns_token(lx, &s->key, &prev, NULL, 0);
-        int32_t cased = fold < 0 || prev_same ? fold : ns_token(lx, &s->key, &prev, NULL, 1);
-        return cased < 0 ? -1 : emit(out, fold, cased, start, end);
-    }
+    if (end - start == 1) return ns_token(lx, s, &prev, NULL, start, end, out);
     for (Py_ssize_t i = start + 1; i < end; i++) {
-        if (lexicon_ns(lx, PyUnicode_READ(kind, data, i), &cur)) return -1;
-        int cur_same = same_case(lx, &cur);
-        int32_t fold = ns_token(lx, &s->key, &prev, &cur, 0);
-        int32_t cased =
-            fold < 0 || (prev_same && cur_same) ? fold : ns_token(lx, &s->key, &prev, &cur, 1);
-        if (cased < 0 || emit(out, fold, cased, i - 1, i + 1)) return -1;
+        if (lexicon_ns(lx, PyUnicode_READ(kind, data, i), &cur) ||
+            ns_token(lx, s, &prev, &cur, i - 1, i + 1, out))
+            return -1;
         prev = cur;
-        prev_same = cur_same;
     }
     return 0;
 }
@@ -137,7 +164,7 @@ static Py_ssize_t nospace_end(Lexicon *lx, int kind, const void *data, Py_ssize_
 
 int tokenize(Lexicon *lx, Scratch *s, PyObject *text, int field) {
     FieldToks *out = &s->f[field];
-    out->fold.n = out->cased.n = out->start.n = out->end.n = 0;
+    out->n = out->pfx.n = 0;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -151,7 +178,8 @@ int tokenize(Lexicon *lx, Scratch *s, PyObject *text, int field) {
         if (flags < 0) return -1;
         if (flags & CH_LETTER) {
             if ((j = letters_end(lx, kind, data, i, n, &ascii)) < 0) return -1;
-            if (ascii ? ascii_run(lx, s, kind, data, i, j, out) : cached_run(lx, text, i, j, out))
+            if (ascii ? ascii_run(lx, s, kind, data, i, j, out)
+                      : cached_run(lx, s, text, i, j, out))
                 return -1;
         } else if (flags & CH_NOSPACE) {
             if ((j = nospace_end(lx, kind, data, i, n)) < 0 ||
