@@ -27,6 +27,7 @@ from newswatch.match._engine import MAX_HITS, Engine, snippet
 from newswatch.match.compiler import Compiler
 from newswatch.match.parser import parse_query
 from newswatch.match.program import Tables, build_tables
+from newswatch.match.reference import ReferenceMatcher
 
 ENTITIES = {"z": EntitySpec("z", (Alias("Zelenskyy"), Alias("Зеленськ*")))}
 WATCHES = [
@@ -153,6 +154,28 @@ def test_a_large_document_with_many_hits() -> None:
     assert len(found.hits) == MAX_HITS
     assert found.hits[-1] == Hit("body", "talks", 13 * 49 + 6, 13 * 49 + 11)
     assert wl.decide(Document("", body)) == ["w"]
+
+
+def test_prefixes_of_several_lengths_are_found_from_the_shortest_on() -> None:
+    # the engine looks a token's beginnings up from the shortest prefix's length (here 4:
+    # "Négo*" folds to "nego"); shorter tokens, and tokens that only share shorter beginnings
+    # with a prefix, begin none
+    watches = [
+        WatchSpec("short", "Ne\u0301go*"),
+        WatchSpec("long", "negotiat*"),
+        WatchSpec("phrase", '"peace negotiat*"'),
+        WatchSpec("case", "entity:as"),
+    ]
+    ents = {"as": EntitySpec("as", (Alias("ASEAN*", case_sensitive=True),))}
+    wl = compile_watchlist(watches, ents)
+    reference = ReferenceMatcher(watches, ents)
+    texts = ["neg ne n", "nego", "négociations", "peace negotiators", "negotiate", "negative"]
+    texts += ["ASEANS meet", "aseans meet", "ASE", "peace neg"]
+    found = {t: wl.decide(Document("", t)) for t in texts}
+    assert found == {t: reference.match(Document("", t)) for t in texts}
+    assert found["nego"] == ["short"] and found["negative"] == []
+    assert found["peace negotiators"] == ["short", "long", "phrase"]
+    assert found["ASEANS meet"] == ["case"] and found["aseans meet"] == []
 
 
 def test_empty_watchlist_and_empty_document() -> None:

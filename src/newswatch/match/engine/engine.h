@@ -147,7 +147,8 @@ typedef struct {
 typedef struct {
     StrTab vocab;    /* the words of the queries (folded, and case-kept ones): word ids */
     StrTab prefixes; /* wildcard prefixes (and the case-kept ones of case-sensitive aliases) */
-    StrTab stems;    /* every beginning of a prefix, the prefixes included */
+    StrTab stems;    /* every beginning of a prefix no shorter than the shortest prefix */
+    uint32_t stem_min; /* the length of the shortest prefix */
     int32_t *stem_prefix; /* per stem: the prefix it is, or -1 */
     int case_sensitive;             /* some query compares case-kept forms */
     uint32_t limit;

@@ -28,12 +28,15 @@ int32_t lexicon_word(const Lexicon *lx, const Py_UCS4 *key, uint32_t len) {
     return strtab_find(&lx->vocab, key, len, nw_hash(key, len));
 }
 
-/* Appends the ids of the prefixes `key` starts with; how many, or -1. Its beginnings are
- * looked up one character longer at a time, up to the first that begins no prefix. */
+/* Appends the ids of the prefixes `key` starts with; how many, or -1. Its beginnings, from
+ * the length of the shortest prefix on, are looked up one character longer at a time, up to
+ * the first that begins no prefix. */
 static int prefixes_of(const Lexicon *lx, const Py_UCS4 *key, uint32_t len, I32s *out) {
+    if (len < lx->stem_min) return 0; /* UINT32_MAX when there are no prefixes */
     uint64_t h = NW_HASH_SEED;
     int found = 0;
-    for (uint32_t i = 0; i < len; i++) {
+    for (uint32_t i = 0; i + 1 < lx->stem_min; i++) h = nw_hash_step(h, key[i]);
+    for (uint32_t i = lx->stem_min - 1; i < len; i++) {
         h = nw_hash_step(h, key[i]);
         int32_t stem = strtab_find(&lx->stems, key, i + 1, h);
         if (stem < 0) break;
@@ -82,10 +85,16 @@ static int load_strings(StrTab *t, PyObject *list, const char *what) {
     return rc;
 }
 
-/* Files every beginning of every prefix as a stem, each marked with the prefix it is. */
+/* Files every beginning of every prefix, from the length of the shortest prefix on, as a
+ * stem, each marked with the prefix it is. */
 static int load_stems(Lexicon *lx) {
     uint32_t total = 0, cap = 0;
-    for (uint32_t p = 0; p < lx->prefixes.count; p++) total += lx->prefixes.keys[p].len;
+    lx->stem_min = UINT32_MAX;
+    for (uint32_t p = 0; p < lx->prefixes.count; p++) {
+        total += lx->prefixes.keys[p].len;
+        if (lx->prefixes.keys[p].len < lx->stem_min) lx->stem_min = lx->prefixes.keys[p].len;
+    }
+    if (lx->stem_min == 0) lx->stem_min = 1; /* an empty prefix is no stem: it begins no token */
     if (nw_reserve((void **)&lx->stem_prefix, &cap, (uint64_t)total + 1, sizeof(int32_t)))
         return -1;
     for (uint32_t p = 0; p < lx->prefixes.count; p++) {
@@ -94,6 +103,7 @@ static int load_stems(Lexicon *lx) {
         uint64_t h = NW_HASH_SEED;
         for (uint32_t len = 1; len <= k.len; len++) {
             h = nw_hash_step(h, text[len - 1]);
+            if (len < lx->stem_min) continue;
             int32_t stem = strtab_find(&lx->stems, text, len, h);
             if (stem < 0) {
                 if ((stem = strtab_add(&lx->stems, text, len, h)) < 0) return -1;
