@@ -15,7 +15,8 @@ from newswatch.cli import main
 from newswatch.config import load_config
 from newswatch.daemon.runner import run_once
 from tests.support.http import Route, Server
-from tests.support.site import FIXTURES, SEED_FILE, serve_site
+from tests.support.paths import seed_file
+from tests.support.site import FIXTURES, serve_site
 
 SEED_PAGE = FIXTURES / "seed.html"
 
@@ -99,8 +100,9 @@ def test_test_command_explains_matches_as_json(tmp_path: Path) -> None:
 
 
 def test_test_command_reads_a_text_file_as_the_article_body(tmp_path: Path) -> None:
-    data = explain_json(tmp_path, SEED_FILE)
-    assert data["article"]["text"] == SEED_FILE.read_text(encoding="utf-8").strip()
+    seed = seed_file()
+    data = explain_json(tmp_path, seed)
+    assert data["article"]["text"] == seed.read_text(encoding="utf-8").strip()
     assert data["article"]["language"] == "id"
     assert [m["watch"] for m in data["matches"]] == ["peace", "zelenskyy"]
 

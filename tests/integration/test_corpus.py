@@ -1,7 +1,8 @@
 """Every file of the shared feed corpus, served over HTTP and polled by the real poller.
 
-The corpus (third-party test data, see its INDEX.md) is read from ``$NEWSWATCH_FEED_CORPUS``
-(``.ci/run`` sets it); the test is skipped with a message when it is absent. Each file is served
+The corpus (third-party test data, see its INDEX.md) is read from ``../shared/corpora/feeds``
+or ``$NEWSWATCH_FEED_CORPUS`` (``tests/support/paths.py``); the test is skipped with a message
+when it is absent. Each file is served
 on its own path, with the ``Header:`` lines feedparser's own test files declare and
 ``Content-Encoding: gzip`` for gzip files. Then:
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import time
 from collections import defaultdict
@@ -42,16 +42,9 @@ from newswatch.fetch import Fetcher, FetchLimits, canonical_url
 from newswatch.schedule.outcome import PollPolicy
 from newswatch.schedule.store import Schedule
 from tests.support.http import Route, Server
+from tests.support.paths import feed_corpus
 
-CORPUS_ENV = "NEWSWATCH_FEED_CORPUS"
 _HEADER = re.compile(rb"^Header:\s*([A-Za-z0-9-]+):[ \t]*(.*?)\s*$", re.MULTILINE)
-
-
-def corpus_dir() -> Path:
-    value = os.environ.get(CORPUS_ENV)
-    if not value or not Path(value).is_dir():
-        pytest.skip(f"feed corpus not found: set {CORPUS_ENV} to the shared corpora/feeds folder")
-    return Path(value)
 
 
 def declared_headers(body: bytes) -> dict[str, str]:
@@ -134,7 +127,7 @@ def _same_title(ours: str, theirs: str) -> bool:
 
 @pytest.fixture(scope="module")
 def corpus_server() -> Iterator[tuple[Server, dict[str, Path]]]:
-    root = corpus_dir()
+    root = feed_corpus()
     server = Server()
     served: dict[str, Path] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):

@@ -14,8 +14,8 @@ from tests.support.http import Route, Server
 from tests.support.site import (
     FOOTER_MARKERS,
     NAV_MARKERS,
-    SEED_PARAGRAPHS,
     SIDEBAR_MARKERS,
+    seed_paragraphs,
     serve_site,
 )
 
@@ -132,7 +132,7 @@ async def test_extracted_text_is_the_article_without_the_page_chrome(
 ) -> None:
     await run_once(seed_settings)
     text = json.loads(receiver.requests("/hook")[0].body)["article"]["text"]
-    body_paragraphs = [p for p in SEED_PARAGRAPHS if len(p) > 80]
+    body_paragraphs = [p for p in seed_paragraphs() if len(p) > 80]
     assert body_paragraphs and all(p in text for p in body_paragraphs)
     lowered = text.lower()
     for marker in NAV_MARKERS + SIDEBAR_MARKERS + FOOTER_MARKERS:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,11 +21,9 @@ from newswatch.fetch import Fetcher, FetchLimits
 from newswatch.schedule.outcome import PollPolicy
 from newswatch.schedule.store import Schedule
 from tests.support.http import Route, Server
+from tests.support.paths import feed_corpus
 from tests.support.site import rss
 
-CORPUS = Path(
-    os.environ.get("NEWSWATCH_FEED_CORPUS") or Path(__file__).parents[3] / "shared/corpora/feeds"
-)
 RSS_TYPE = {"Content-Type": "application/rss+xml"}
 
 
@@ -285,11 +282,11 @@ async def test_due_feeds_are_all_polled_with_slots_refilled(
     assert await redis_client.keys("nw:{nw}:feed:lease:*") == []
 
 
-@pytest.mark.skipif(not (CORPUS / "tempo-rss").is_dir(), reason="feed corpus not present")
 async def test_reused_guids_across_polls_lose_no_article(
     http_server: Server, make_rig: object
 ) -> None:
-    history = sorted((CORPUS / "tempo-rss" / "history").glob("free-ekonomi.*.xml"))
+    history = sorted((feed_corpus() / "tempo-rss" / "history").glob("free-ekonomi.*.xml"))
+    assert history
     url = http_server.url + "/free-ekonomi.xml"
     rig = await make_rig([url])  # type: ignore[operator]
     expected: set[str] = set()

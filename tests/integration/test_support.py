@@ -17,10 +17,10 @@ from tests.support.http import Route, Server
 from tests.support.site import (
     FOOTER_MARKERS,
     NAV_MARKERS,
-    SEED_PARAGRAPHS,
     SIDEBAR_MARKERS,
     page,
     rss,
+    seed_paragraphs,
     serve_site,
 )
 from tests.support.smtp import SmtpServer
@@ -126,7 +126,7 @@ def test_extraction_drops_site_chrome(name: str) -> None:
 def test_seed_page_extracts_every_seed_paragraph() -> None:
     text = trafilatura.extract(page("seed.html"))
     assert text is not None
-    assert all(paragraph in text for paragraph in SEED_PARAGRAPHS)
+    assert all(paragraph in text for paragraph in seed_paragraphs())
 
 
 @pytest.mark.parametrize("name", ["unrelated-1.html", "unrelated-2.html"])

@@ -1,4 +1,3 @@
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -8,8 +7,7 @@ from hypothesis import strategies as st
 from newswatch.errors import FeedParseError
 from newswatch.feeds import parse
 from newswatch.feeds.parse import parse_feed
-
-CORPUS = Path(__file__).parents[3] / "shared" / "corpora" / "feeds"
+from tests.support.paths import feed_corpus
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Pantau</title>
@@ -68,9 +66,8 @@ def test_declared_charset_is_honoured() -> None:
     assert feed.title == "Ñandú"
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared feed corpus not present")
 def test_tempo_feeds_from_the_corpus_keep_every_article() -> None:
-    feed = parse_feed((CORPUS / "tempo-rss" / "free-ekonomi.xml").read_bytes(), {}, "https://x/")
+    feed = parse_feed((feed_corpus() / "tempo-rss/free-ekonomi.xml").read_bytes(), {}, "https://x/")
     links = {item.link for item in feed.items}
     assert len(links) == len(feed.items) > 1
 

@@ -3,10 +3,8 @@ article-length text (the two share most of their words)."""
 
 from __future__ import annotations
 
-import pytest
-
 from newswatch.extract import detect_language
-from tests.support.paths import SEED_FILE
+from tests.support.paths import seed_text
 
 MALAY = """Perdana Menteri berkata kerajaan Malaysia menyokong sebarang usaha bagi mencapai
 rundingan damai antara Rusia dan Ukraine, namun beliau menegaskan bahawa keputusan muktamad
@@ -28,9 +26,8 @@ def test_malay_and_indonesian_news_are_told_apart() -> None:
     assert detect_language(INDONESIAN) == "id"
 
 
-@pytest.mark.skipif(not SEED_FILE.exists(), reason="seed story not available")
 def test_the_seed_story_is_indonesian() -> None:
-    assert detect_language(SEED_FILE.read_text(encoding="utf-8")) == "id"
+    assert detect_language(seed_text()) == "id"
 
 
 def test_too_short_to_tell() -> None:

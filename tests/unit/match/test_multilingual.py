@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from match_helpers import matches
-from tests.support.paths import SEED_FILE as SEED
+from tests.support.paths import seed_text
 
 from newswatch.match import Alias, EntitySpec
 from newswatch.match.variants import alias_patterns
@@ -15,9 +15,8 @@ SEED_QUERY = (
 )
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="seed story not available")
 def test_seed_story_matches_the_design_query() -> None:
-    body = SEED.read_text(encoding="utf-8")
+    body = seed_text()
     assert matches(SEED_QUERY, title="Ukraina siapkan pertemuan", body=body, language="id")
     assert matches("country:UA AND perdamaian", body=body)
 
