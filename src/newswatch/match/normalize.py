@@ -1,10 +1,11 @@
 """Multilingual text normalization shared by queries and documents.
 
 A text is cut into *runs* (maximal sequences of letters, digits and combining marks; apostrophes,
-hyphens and other punctuation separate runs). Each run becomes one or more *tokens*:
+hyphens and every other punctuation or symbol, by Unicode general category, separate runs in
+every script). Each run becomes one or more *tokens*:
 
-- runs in scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar)
-  become their character bigrams (a lone character stays a unigram);
+- runs in scripts written without spaces (Han, Hiragana, Katakana, Bopomofo, Thai, Lao, Khmer,
+  Myanmar) become their character bigrams (a lone character stays a unigram);
 - any other run is NFKC-normalized, case-folded, stripped of diacritics on Latin, Greek and
   Cyrillic letters (the breve of Cyrillic ``й``/``ў`` is kept) and has letters that do not
   decompose transliterated (``ł→l``, ``ø→o``, ``æ→ae``, ``ß→ss``, ``þ→th``, ``ı→i`` ...).
@@ -19,24 +20,39 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import chain
 from operator import add
 
-_NO_SPACE = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
-    "\u2e80-\u2fdf\u3005-\u3007\u303b\u3040-\u30ff\u3100-\u312f\u31f0-\u31ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f"
-)
+# Blocks of the scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, CJK
+# radicals, Han, Hiragana, Katakana, Bopomofo (written among Han, without spaces).
+_NO_SPACE_BLOCKS = (
+    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x19E0, 0x19FF), (0xA9E0, 0xA9FF),
+    (0xAA60, 0xAA7F), (0x2E80, 0x2FDF), (0x3005, 0x3007), (0x303B, 0x303B), (0x3040, 0x30FF),
+    (0x3100, 0x312F), (0x31A0, 0x31BF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x2FA1F), (0x30000, 0x323AF),
+)  # fmt: skip
 # Modifier letters used as apostrophes (Ukrainian ʼ, Hawaiian ʻ) separate runs like ' does.
 _APOSTROPHE_LETTERS = "\u02b9\u02bb\u02bc\u02bd\u02be\u02bf"
 
 
-def _mark_class() -> str:
-    """Every combining mark (Mn, Mc, Me) of the BMP (a BMP-only class compiles to a table)."""
-    marks = [c for c in range(0x0300, 0x10000) if unicodedata.category(chr(c))[0] == "M"]
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char)[0] == "M"
+
+
+def is_word_char(char: str) -> bool:
+    """A letter, digit or combining mark, as written or once NFKC-normalized (the Kangxi
+    radical ⽇ is 日); punctuation and symbols (・ ။ ๚ ។ ฿) are not."""
+    if char.isalnum() or _is_mark(char):
+        return True
+    nfkc = unicodedata.normalize("NFKC", char)
+    return nfkc != char and len(nfkc) == 1 and is_word_char(nfkc)
+
+
+def _char_class(code_points: Iterable[int]) -> str:
+    """A regex character class body for ``code_points`` (ascending), as ranges."""
     ranges: list[list[int]] = []
-    for c in marks:
+    for c in code_points:
         if ranges and ranges[-1][1] == c - 1:
             ranges[-1][1] = c
         else:
@@ -44,7 +60,11 @@ def _mark_class() -> str:
     return "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
-_MARKS = _mark_class()
+# Every combining mark (Mn, Mc, Me) of the BMP (a BMP-only class compiles to a table).
+_MARKS = _char_class(c for c in range(0x0300, 0x10000) if _is_mark(chr(c)))
+_NO_SPACE = _char_class(
+    c for a, b in _NO_SPACE_BLOCKS for c in range(a, b + 1) if is_word_char(chr(c))
+)
 _LETTERS = f"[^\\W_{_NO_SPACE}{_APOSTROPHE_LETTERS}]"
 # Unrolled (letters+ (marks+ letters*)*): much faster than an alternation tried per character.
 _RUN_RE = re.compile(f"{_LETTERS}+(?:[{_MARKS}]+{_LETTERS}*)*|[{_NO_SPACE}]+")

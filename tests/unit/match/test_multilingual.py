@@ -96,6 +96,16 @@ def test_chinese_terms_match_as_bigram_sequences() -> None:
     assert matches('"乌克兰和平"', body=body)
 
 
+def test_punctuation_between_japanese_words_cuts_them() -> None:
+    # The middle dot (・) joins the parts of names and lists; it is not part of any bigram.
+    assert matches("米", body="日・米・韓の首脳会談が開かれた。")
+    assert matches('"ドナルド トランプ"', body="ドナルド・トランプ大統領は記者会見で述べた。")
+    assert matches("ドナルド・トランプ", body="ドナルド トランプ大統領")
+    # 9 tokens between: fattah アブ ブド アル ファ ァッ ッタ ター ーフ (no ド・ ・ア ル・ ・フ).
+    assert matches("al NEAR/9 けの", body="Abd al-Fattah (アブド・アル・ファッターフ) けの")
+    assert not matches("al NEAR/8 けの", body="Abd al-Fattah (アブド・アル・ファッターフ) けの")
+
+
 def test_cyrillic_and_greek_fold_case_only() -> None:
     assert matches("зеленський", body="ЗЕЛЕНСЬКИЙ заявив")
     assert matches("αθήνα", body="ΑΘΗΝΑ σήμερα")
