@@ -51,6 +51,28 @@ def test_check_reports_every_problem_with_its_line(
     assert any(line.startswith(f"{path}:9:") and "watch 'w'" in line for line in lines)
 
 
+LANGS = """\
+feeds:
+  - url: http://127.0.0.1:1/rss
+notifiers:
+  out: {type: console}
+watches:
+  - {id: norway, query: 'lang:no AND skatt', notify: [out]}
+  - {id: cornish, query: 'kernow AND lang:kw', notify: [out]}
+"""
+
+
+def test_check_rejects_a_language_that_is_never_detected(tmp_path: Path) -> None:
+    path = tmp_path / "langs.yaml"
+    path.write_text(LANGS)
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"{path}:7:43: watch 'cornish', column 17: Cornish ('kw') is never detected; "
+        "docs/query-language.md lists what is"
+    ]
+
+
 def test_check_accepts_the_example_config(monkeypatch: pytest.MonkeyPatch) -> None:
     example = Path(__file__).parents[2] / "config" / "newswatch.yaml"
     result = CliRunner().invoke(main, ["check", "--config", str(example)])

@@ -50,7 +50,7 @@ leaf = (
 near = st.tuples(leaf, st.sampled_from(["NEAR", "ONEAR"]), st.integers(0, 4), leaf).map(
     lambda t: f"{t[0]} {t[1]}/{t[2]} {t[3]}"
 )
-filters = st.sampled_from(["site:example.com", "lang:en", "lang:uk"])
+filters = st.sampled_from(["site:example.com", "lang:en", "lang:uk", "lang:no", "lang:nb"])
 
 
 def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -77,7 +77,7 @@ document = st.builds(
     title=text,
     body=text,
     site=st.sampled_from(["", "example.com", "www.example.com", "example.org"]),
-    language=st.sampled_from([None, "en", "uk"]),
+    language=st.sampled_from([None, "en", "uk", "nb", "nn"]),
 )
 
 

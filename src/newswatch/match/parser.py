@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import pycountry
 
+from newswatch import languages
 from newswatch.errors import QueryError
 from newswatch.match import normalize
 from newswatch.match.lexer import Token, tokenize
@@ -202,9 +203,7 @@ class _Parser:
                 raise self.error(token, f"expected a domain like example.com, got '{value}'")
             return Site(domain)
         if name == "lang":
-            if len(value) != 2 or pycountry.languages.get(alpha_2=value.lower()) is None:
-                raise self.error(token, f"unknown language code '{value}'; expected ISO 639-1")
-            return Lang(value.lower())
+            return self.lang(token)
         if name == "entity":
             if value not in self.entity_ids:
                 raise self.error(token, f"unknown entity '{value}'")
@@ -212,3 +211,14 @@ class _Parser:
         if len(value) != 2 or pycountry.countries.get(alpha_2=value.upper()) is None:
             raise self.error(token, f"unknown country code '{value}'")
         return CountryRef(value.upper(), fields)
+
+    def lang(self, token: Token) -> Lang:
+        code = token.value.lower()
+        if code in languages.queryable():
+            return Lang(code)
+        name = languages.language_name(code) if len(code) == 2 else None
+        if name is None:
+            raise self.error(token, f"unknown language code '{token.value}'; expected ISO 639-1")
+        raise self.error(
+            token, f"{name} ('{code}') is never detected; docs/query-language.md lists what is"
+        )

@@ -72,7 +72,7 @@ class Site:
 
 @dataclass(frozen=True, slots=True)
 class Lang:
-    """``lang:CODE``: the document's detected language (ISO 639-1)."""
+    """``lang:CODE``: the document's detected language is CODE or a member of it (languages.py)."""
 
     code: str
 

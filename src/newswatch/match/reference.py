@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from newswatch.languages import lang_codes
 from newswatch.match import normalize
 from newswatch.match.compiler import Compiler
 from newswatch.match.model import Document, EntitySpec, Hit, Match, WatchSpec
@@ -49,7 +50,7 @@ class _Field:
 class _Doc:
     fields: dict[int, _Field]
     host: str
-    language: str
+    languages: tuple[str, ...]  # the lang: codes it matches
 
 
 class ReferenceMatcher:
@@ -86,7 +87,7 @@ class ReferenceMatcher:
         if isinstance(node, Site):
             return doc.host == node.domain or doc.host.endswith("." + node.domain)
         if isinstance(node, Lang):
-            return doc.language == node.code
+            return node.code in doc.languages
         return any(self.spans(node, doc, which) for which in (TITLE, BODY))
 
     def spans(self, node: Node, doc: _Doc, which: int) -> list[tuple[int, int]]:
@@ -206,4 +207,4 @@ def _field(text: str) -> _Field:
 def _prepare(doc: Document) -> _Doc:
     fields = {which: _field(text) for which, text in ((TITLE, doc.title), (BODY, doc.body))}
     host = doc.site.lower().strip().rstrip(".")
-    return _Doc(fields, host, (doc.language or "").lower())
+    return _Doc(fields, host, lang_codes(doc.language))

@@ -10,6 +10,7 @@ import gc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
+from newswatch.languages import lang_codes
 from newswatch.match import tree
 from newswatch.match.clauses import LANG, SITE
 from newswatch.match.compiler import Compiler
@@ -55,7 +56,7 @@ class Watchlist:
         if not self.filters:
             return []
         keys = [SITE + s for s in site_suffixes(doc.site)]
-        keys.append(LANG + (doc.language or "").lower())
+        keys.extend(LANG + code for code in lang_codes(doc.language))
         return [self.filters[k] for k in keys if k in self.filters]
 
 

@@ -31,6 +31,8 @@ IDS = {"zelenskyy"}
         ("entity:putin", 8, "unknown entity 'putin'"),
         ("country:XX", 9, "unknown country code 'XX'"),
         ("lang:xx", 6, "unknown language code 'xx'; expected ISO 639-1"),
+        ("a lang:eng", 8, "unknown language code 'eng'; expected ISO 639-1"),
+        ("peace AND lang:kw", 16, "Cornish ('kw') is never detected; docs/query-language.md"),
         ("titel:peace", 1, "unknown field 'titel:'"),
         ("peace NEAR talks", 7, "expected NEAR/<number of words>, e.g. NEAR/5"),
         (
@@ -61,7 +63,16 @@ def test_compile_reports_the_first_invalid_watch() -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["a OR NOT b", "lang:en", "site:example.com AND NOT x", "and or not", "a NEAR/0 b", "乌克*"],
+    [
+        "a OR NOT b",
+        "lang:en",
+        "lang:NO",
+        "lang:my",
+        "site:example.com AND NOT x",
+        "and or not",
+        "a NEAR/0 b",
+        "乌克*",
+    ],
 )
 def test_valid_edge_queries(query: str) -> None:
     assert parse_query("w", query, IDS).watch == "w"

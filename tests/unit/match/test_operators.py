@@ -90,6 +90,24 @@ def test_lang_is_the_detected_language() -> None:
     assert matches("peace AND NOT lang:id", body=BODY, language="en")
 
 
+@pytest.mark.parametrize(
+    ("query", "label", "expected"),
+    [
+        ("lang:no", "nb", True),  # Norwegian: Bokmål and Nynorsk
+        ("lang:no", "nn", True),
+        ("lang:nb", "nn", False),
+        ("lang:sh", "hr", True),  # Serbo-Croatian: Bosnian, Croatian, Serbian
+        ("lang:sh", "sr", True),
+        ("lang:hr", "sr", False),
+        ("lang:ms", "id", False),  # lingua's ms is Standard Malay, not the macrolanguage
+        ("lang:id", "ms", False),
+        ("lang:no", None, False),
+    ],
+)
+def test_a_macrolanguage_matches_its_members(query: str, label: str, expected: bool) -> None:
+    assert matches(f"{query} peace", body=BODY, language=label) is expected
+
+
 def test_near_counts_words_between() -> None:
     body = "alpha one two three beta"
     assert matches("alpha NEAR/3 beta", body=body)
