@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socket import socket
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 Answer = tuple[int, bytes, dict[str, str]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -35,6 +36,9 @@ class Route:
     """Answer 304 when If-None-Match matches ETag or If-Modified-Since is not older."""
     responses: list[Answer] | None = None
     """(status, body, headers) consumed one per request; the last one repeats."""
+    delays_s: list[float] | None = None
+    """Per request, like ``responses`` (the last one repeats): the wait before answering,
+    instead of ``delay_s`` (e.g. quick 503s, then slow successes)."""
 
 
 @dataclass
@@ -55,14 +59,20 @@ class _RouteState:
         self.route = route
         self.served = 0
 
-    def next_answer(self) -> Answer:
-        route = self.route
-        if not route.responses:
-            return route.status, route.body, dict(route.headers)
-        index = min(self.served, len(route.responses) - 1)
+    def next_answer(self) -> tuple[Answer, float]:
+        """The answer to the next request and how long to wait before giving it."""
+        route, n = self.route, self.served
         self.served += 1
-        status, body, headers = route.responses[index]
-        return status, body, {**route.headers, **headers}
+        delay_s = _nth(route.delays_s, n) if route.delays_s else route.delay_s
+        if not route.responses:
+            return (route.status, route.body, dict(route.headers)), delay_s
+        status, body, headers = _nth(route.responses, n)
+        return (status, body, {**route.headers, **headers}), delay_s
+
+
+def _nth(sequence: list[T], n: int) -> T:
+    """Item ``n``, the last one repeating."""
+    return sequence[min(n, len(sequence) - 1)]
 
 
 def _not_modified(request_headers: dict[str, str], answer_headers: dict[str, str]) -> bool:
@@ -225,11 +235,10 @@ class Server:
             state = self._routes.get(target) or self._routes.get(urlsplit(target).path)
             if state is None:
                 return 404, b"not found", {"Content-Type": "text/plain"}, 0.0
-            status, body, answer_headers = state.next_answer()
-        route = state.route
-        if route.conditional and status == 200 and _not_modified(headers, answer_headers):
+            (status, body, answer_headers), delay_s = state.next_answer()
+        if state.route.conditional and status == 200 and _not_modified(headers, answer_headers):
             status, body = 304, b""
-        return status, body, answer_headers, route.delay_s
+        return status, body, answer_headers, delay_s
 
     def _record(self, request: Request) -> None:
         with self._lock:

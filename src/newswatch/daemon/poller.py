@@ -129,13 +129,16 @@ class Poller:
             self._slot_freed.clear()
             await self._slot_freed.wait()  # not asyncio.wait: that visits every task each time
 
+    def stop_starting(self) -> None:
+        """Start no more polls (a dispatch in flight still starts the feeds it claimed)."""
+        self._stopping = True
+
     async def drain(self) -> None:
         """Stop starting polls and wait for those in flight to finish."""
-        self._stopping = True
-        if self._refill is not None:
-            await asyncio.gather(self._refill, return_exceptions=True)
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.stop_starting()
+        while self._refill is not None or self._tasks:
+            await asyncio.gather(*self._tasks, *filter(None, [self._refill]),
+                                 return_exceptions=True)  # fmt: skip
 
     def _start(self, fid: str, state: FeedState) -> None:
         task = asyncio.create_task(self.poll(fid, state), name=f"poll:{fid}")

@@ -7,12 +7,10 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import TextIO
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from newswatch.config import Settings
 from newswatch.constants import (
@@ -28,11 +26,11 @@ from newswatch.constants import (
     WORKERS_GROUP,
 )
 from newswatch.daemon.housekeeping import housekeeping
+from newswatch.daemon.jobs import Jobs
 from newswatch.daemon.loop import consume, sequential
 from newswatch.daemon.reload import watch_config
 from newswatch.daemon.roles import Roles, open_roles
 from newswatch.daemon.stats import Stats
-from newswatch.errors import NewswatchError
 from newswatch.observe.metrics import Heartbeat
 from newswatch.observe.server import HealthInputs, serve
 
@@ -82,25 +80,26 @@ async def run_forever(
     _install_signal_handlers(stop)
     heartbeat = Heartbeat()
     async with open_roles(settings, stats, stdout) as r, AsyncExitStack() as stack:
-        scheduler = AsyncIOScheduler()
-        tasks = await _start_roles(r, roles, scheduler, stop, heartbeat)
+        jobs = Jobs(stop)
+        tasks = await _start_roles(r, roles, jobs, stop, heartbeat)
         settle_heap()
-        scheduler.start()
-        stack.callback(_shutdown, scheduler)
+        jobs.start()
+        stack.push_async_callback(jobs.finish)
         if settings.config.http.listen:
             inputs = HealthInputs(r.redis, roles, heartbeat)
             await stack.enter_async_context(serve(settings.config.http.listen, inputs))
 
         async def reload(new: Settings) -> None:
             await r.apply(new)
-            _schedule_digests(scheduler, r, stop)
+            _schedule_digests(jobs, r)
 
         tasks.append(asyncio.create_task(watch_config(settings.path, reload, stop)))
         log.info("newswatch running: roles %s, %d feeds, %d watches",
                  ",".join(roles), len(settings.feeds), len(settings.watchlist))  # fmt: skip
         await stop.wait()
         log.info("stopping: finishing in-flight work")
-        _shutdown(scheduler)
+        r.poller.stop_starting()
+        await jobs.finish()
         await r.poller.drain()
         await asyncio.gather(*tasks)
     return stats
@@ -109,12 +108,12 @@ async def run_forever(
 async def _start_roles(
     r: Roles,
     roles: Collection[str],
-    scheduler: AsyncIOScheduler,
+    jobs: Jobs,
     stop: asyncio.Event,
     heartbeat: Heartbeat,
 ) -> list[asyncio.Task[None]]:
     tasks = []
-    _every(scheduler, "housekeeping", HOUSEKEEPING_S, lambda: housekeeping(r.redis), stop)
+    jobs.every("housekeeping", HOUSEKEEPING_S, lambda: housekeeping(r.redis))
     if "poller" in roles:
         await r.poller.sync()
 
@@ -123,7 +122,7 @@ async def _start_roles(
             await r.poller.dispatch()
 
         heartbeat.beat()
-        _every(scheduler, "dispatch", DISPATCH_TICK_S, dispatch, stop)
+        jobs.every("dispatch", DISPATCH_TICK_S, dispatch)
     if "worker" in roles:
         consumer = r.consumer(ENTRIES_STREAM, WORKERS_GROUP)
         handler = sequential(consumer, r.worker.handle, stop)
@@ -131,10 +130,9 @@ async def _start_roles(
     if "notifier" in roles:
         consumer = r.consumer(ALERTS_STREAM, NOTIFIERS_GROUP)
         tasks.append(asyncio.create_task(r.deliverer.consume(consumer, stop, burst=False)))
-        _every(scheduler, "retries", RETRY_TICK_S, r.pump.run_due, stop)
-        _every(scheduler, "digests", DIGEST_CHECK_S, r.deliverer.flush_digests, stop,
-               first_run=datetime.now(UTC))  # fmt: skip
-        _schedule_digests(scheduler, r, stop)
+        jobs.every("retries", RETRY_TICK_S, lambda: r.pump.run_due(stop))
+        jobs.every("digests", DIGEST_CHECK_S, r.deliverer.flush_digests, first=datetime.now(UTC))
+        _schedule_digests(jobs, r)
     return tasks
 
 
@@ -153,50 +151,11 @@ def settle_heap() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
 
 
-def _every(
-    scheduler: AsyncIOScheduler,
-    name: str,
-    seconds: float,
-    work: Callable[[], Awaitable[object]],
-    stop: asyncio.Event,
-    first_run: datetime | None = None,
-) -> None:
-    """Run ``work`` every ``seconds`` (never two at once), logging rather than dying on errors."""
-
-    async def job() -> None:
-        if not stop.is_set():
-            await _logged(name, work())
-
-    extra = {"next_run_time": first_run} if first_run else {}
-    scheduler.add_job(job, "interval", seconds=seconds, max_instances=1, coalesce=True,
-                      id=name, replace_existing=True, **extra)  # fmt: skip
-
-
-def _schedule_digests(scheduler: AsyncIOScheduler, r: Roles, stop: asyncio.Event) -> None:
+def _schedule_digests(jobs: Jobs, r: Roles) -> None:
     """A job per notifier at its digest schedule (replacing those of a previous config)."""
-    for job in scheduler.get_jobs():
-        if job.id.startswith("digest:"):
-            job.remove()
-
-    async def digests() -> None:
-        if not stop.is_set():
-            await _logged("digest flush", r.deliverer.flush_digests())
-
+    jobs.remove("digest:")
     for name, policy in r.deliverer.policies.notifiers.items():
-        scheduler.add_job(digests, policy.digest, max_instances=1, coalesce=True,
-                          id=f"digest:{name}")  # fmt: skip
-
-
-async def _logged(what: str, work: Awaitable[object]) -> None:
-    try:
-        await work
-    except NewswatchError:
-        log.exception("%s failed; trying again at its next tick", what)
-
-
-def _shutdown(scheduler: AsyncIOScheduler) -> None:
-    if scheduler.running:
-        scheduler.shutdown(wait=False)
+        jobs.on(f"digest:{name}", policy.digest, r.deliverer.flush_digests)
 
 
 def _install_signal_handlers(stop: asyncio.Event) -> None:

@@ -30,10 +30,11 @@ class RetryPump:
         self.lease_ms = lease_ms
         self.token = uuid.uuid4().hex
 
-    async def run_due(self) -> int:
-        """Redeliver every pair due now, batch after batch; returns how many were attempted."""
+    async def run_due(self, stop: asyncio.Event | None = None) -> int:
+        """Redeliver every pair due now, batch after batch, until ``stop`` is set (the batch in
+        flight is finished); returns how many were attempted."""
         total = 0
-        while True:
+        while stop is None or not stop.is_set():
             now_ms = int(self.sender.clock() * 1000)
             claimed = await self.store.claim(
                 now_ms, self.lease_ms, DELIVERY_CONCURRENCY, self.token
@@ -42,6 +43,7 @@ class RetryPump:
                 return total
             await asyncio.gather(*(self.redeliver(c) for c in claimed))
             total += len(claimed)
+        return total
 
     async def redeliver(self, claimed: Claimed) -> None:
         """One more attempt for a claimed pair, recorded under its lease."""
@@ -66,7 +68,7 @@ class RetryPump:
         """Redeliver until no retry falls due within ``wait_s`` of now (``run --once``)."""
         deadline = self.sender.clock() + wait_s
         while stop is None or not stop.is_set():
-            await self.run_due()
+            await self.run_due(stop)
             due_ms = await self.store.next_due_ms()
             if due_ms is None or due_ms / 1000 > deadline:
                 return
