@@ -62,6 +62,7 @@ DIGEST_MAX_ALERTS = 500
 BUDGET_WINDOW_S = 3600
 STREAM_RETAIN = 10_000  # acknowledged entries kept per work stream (for `status`)
 HOUSEKEEPING_S = 60.0
+OUTAGE_REPEAT_S = 60.0  # while Redis (or the archive) stays down, one log line per this long
 MAX_REDIRECTS = 5
 ROBOTS_TTL_S = 24 * 3600.0
 PARSE_INLINE_MAX_BYTES = 64 * 1024

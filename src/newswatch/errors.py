@@ -14,10 +14,15 @@ extract/), so callers only ever see this tree::
     │   ├── FeedParseError     the body is not a feed
     │   └── ExtractError       no article text could be extracted from a page
     ├── QueueError             Redis is unreachable or a command failed
+    │   ├── QueueUnavailable   Redis cannot be reached (also a ServiceUnavailable)
     │   └── EmbeddedRedisError the embedded Redis could not be started
     └── DeliveryError          a notifier could not deliver an alert
         ├── TransientDeliveryError  worth retrying (network, 408, 429, 5xx); carries retry_after
         └── PermanentDeliveryError  not worth retrying (other 4xx, bad address)
+
+``ServiceUnavailable`` marks the errors of an outage of a service the daemon depends on
+(Redis, the archive's database): expected, told once by the service's tracker
+(``observe.outage``), never with a traceback.
 """
 
 from __future__ import annotations
@@ -104,6 +109,14 @@ class ExtractError(SourceError):
 
 class QueueError(NewswatchError):
     """Raised when Redis is unreachable or a command fails."""
+
+
+class ServiceUnavailable(NewswatchError):
+    """Raised when a service the daemon depends on cannot be reached (an outage, not a bug)."""
+
+
+class QueueUnavailable(QueueError, ServiceUnavailable):
+    """Raised when Redis cannot be reached: connection refused or lost, timeout, loading."""
 
 
 class EmbeddedRedisError(QueueError):

@@ -43,6 +43,7 @@ from newswatch.delivery.retries import RetryStore, member
 from newswatch.delivery.sender import Dead, Outcome, Retry, Sender
 from newswatch.errors import QueueError
 from newswatch.notify import Notifier
+from newswatch.observe.outage import log_failure
 from newswatch.queue.streams import Consumer, Message, encode, guard
 
 log = logging.getLogger(__name__)
@@ -150,8 +151,7 @@ class Deliverer:
             if isinstance(result, QueueError) and burst:
                 raise result
             ok = False
-            log.error("failed to handle alerts %s; left pending: %r", message.id, result,
-                      exc_info=result)  # fmt: skip
+            log_failure(log, result, "failed to handle alerts %s; left pending", message.id)
         return ok
 
     async def flush_digests(self, now: datetime | None = None) -> int:

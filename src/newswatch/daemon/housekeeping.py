@@ -12,11 +12,11 @@ import logging
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from newswatch.constants import STREAM_RETAIN
 from newswatch.queue.info import STREAMS
-from newswatch.queue.streams import guard
+from newswatch.queue.streams import guard, translated
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,8 @@ async def trim_stream(redis: Redis, stream: str, group: str, retain: int = STREA
         groups: list[dict[str, Any]] = await redis.xinfo_groups(stream)
     except ResponseError:  # no stream yet
         return 0
+    except (RedisError, OSError) as exc:
+        raise translated(exc) from exc
     info = next((g for g in groups if g.get("name") == group), None)
     if info is None:
         return 0

@@ -20,6 +20,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from newswatch.errors import NewswatchError
+from newswatch.observe.outage import log_failure
 
 log = logging.getLogger(__name__)
 
@@ -82,5 +83,5 @@ class Jobs:
 async def _logged(name: str, work: Awaitable[object]) -> None:
     try:
         await work
-    except NewswatchError:
-        log.exception("%s failed; trying again at its next tick", name)
+    except NewswatchError as exc:
+        log_failure(log, exc, "%s failed; trying again at its next tick", name)

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from newswatch.constants import BLOCK_MS, READ_COUNT
 from newswatch.errors import QueueError
+from newswatch.observe.outage import log_failure
 from newswatch.queue.streams import Consumer, Handler, Message
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,11 @@ async def consume(
         try:
             batch = await consumer.read(count, None if burst else BLOCK_MS)
             failures = 0
-        except QueueError:
+        except QueueError as exc:
             if burst:
                 raise
             delay = _REDIS_RETRY_S[min(failures, len(_REDIS_RETRY_S) - 1)]
-            log.exception("redis unavailable on %s; retrying in %ss", consumer.stream, delay)
+            log_failure(log, exc, "reading %s failed; retrying in %ss", consumer.stream, delay)
             failures += 1
             await _sleep_or_stop(stop, delay)
             continue
@@ -67,10 +68,11 @@ def sequential(consumer: Consumer, handle: Handler, stop: asyncio.Event) -> Batc
             try:
                 if await handle(message):
                     await consumer.ack(message.id)
-            except QueueError:
+            except QueueError as exc:
                 if burst:
                     raise
-                log.exception("redis failed on %s %s; left pending", consumer.stream, message.id)
+                log_failure(log, exc, "redis failed on %s %s; left pending",
+                            consumer.stream, message.id)  # fmt: skip
                 return False
             except Exception:
                 log.exception("failed to handle %s %s; left pending", consumer.stream, message.id)

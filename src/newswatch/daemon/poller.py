@@ -32,6 +32,7 @@ from newswatch.fetch import Fetcher, Validators
 from newswatch.fetch.client import Response
 from newswatch.fetch.guard import trusted_link
 from newswatch.observe import metrics
+from newswatch.observe.outage import log_failure
 from newswatch.schedule import outcome
 from newswatch.schedule.outcome import Fetched, PollPolicy
 from newswatch.schedule.store import Schedule
@@ -148,8 +149,9 @@ class Poller:
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         self._slot_freed.set()
-        if not task.cancelled() and task.exception() is not None:
-            log.error("poll %s failed: %s", task.get_name(), task.exception())
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            log_failure(log, error, "poll %s failed", task.get_name())
         free = self._slots - len(self._tasks)
         batch = max(1, self._slots // 8)  # refill in batches: one claim per several polls
         if self._backlog and not self._stopping and self._refill is None and free >= batch:
@@ -159,7 +161,7 @@ class Poller:
         try:
             await self.dispatch()
         except QueueError as exc:
-            log.warning("poller: cannot claim due feeds: %s", exc)
+            log_failure(log, exc, "poller: cannot claim due feeds")
         finally:
             self._refill = None
 

@@ -28,8 +28,7 @@ from redis.exceptions import RedisError, WatchError
 from newswatch.alerts import Alert, Digest
 from newswatch.constants import ALERTS_STREAM, DIGEST_MAX_ALERTS, DIGEST_PREFIX
 from newswatch.delivery.timing import digest_due
-from newswatch.errors import QueueError
-from newswatch.queue.streams import encode, guard
+from newswatch.queue.streams import encode, guard, translated
 
 _ATTEMPTS = 5
 
@@ -77,7 +76,7 @@ class DigestStore:
             except WatchError:
                 continue  # another process flushed or an alert arrived meanwhile: look again
             except (RedisError, OSError) as exc:
-                raise QueueError(f"redis: {exc}") from exc
+                raise translated(exc) from exc
         return None
 
     async def _flush(self, notifier: str, trigger: CronTrigger, now: datetime) -> Digest | None:

@@ -15,8 +15,7 @@ from newswatch.constants import (
     NOTIFIERS_GROUP,
     WORKERS_GROUP,
 )
-from newswatch.errors import QueueError
-from newswatch.queue.streams import guard
+from newswatch.queue.streams import guard, translated
 
 LAG_SCAN_MAX = 100_000
 STREAMS = {"entries": (ENTRIES_STREAM, WORKERS_GROUP), "alerts": (ALERTS_STREAM, NOTIFIERS_GROUP)}
@@ -47,7 +46,7 @@ async def _one(redis: Redis, name: str, key: str, group: str) -> StreamInfo:
     except ResponseError:  # the stream does not exist yet
         return StreamInfo(name, length, 0, length, 0)
     except (RedisError, OSError) as exc:
-        raise QueueError(f"redis: {exc}") from exc
+        raise translated(exc) from exc
     for info in groups:
         if info.get("name") == group:
             lag = info.get("lag")

@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import (
+    ClusterDownError,
+    ConnectionError,
+    RedisError,
+    ResponseError,
+    TimeoutError,
+)
 
-from newswatch.errors import QueueError
+from newswatch.errors import QueueError, QueueUnavailable
+from newswatch.observe.outage import Outage
 
 T = TypeVar("T")
 Payload = dict[str, Any]
@@ -29,12 +36,30 @@ class Message:
     payload: Payload
 
 
+# This process's view of Redis: told once when it goes away and when it answers again.
+REDIS_OUTAGE = Outage("Redis")
+# redis-py errors that mean Redis cannot be reached (rather than a command that failed).
+_UNREACHABLE = (ConnectionError, TimeoutError, ClusterDownError, OSError)
+
+
+def translated(exc: RedisError | OSError) -> QueueError:
+    """The QueueError for a redis-py error (QueueUnavailable when Redis cannot be reached,
+    which is reported to ``REDIS_OUTAGE``)."""
+    if isinstance(exc, _UNREACHABLE):
+        REDIS_OUTAGE.failed(exc)
+        return QueueUnavailable(f"redis: {exc}")
+    REDIS_OUTAGE.answered()
+    return QueueError(f"redis: {exc}")
+
+
 async def guard(call: Awaitable[T]) -> T:
     """Await a Redis call, translating redis-py errors into QueueError."""
     try:
-        return await call
+        result = await call
     except (RedisError, OSError) as exc:
-        raise QueueError(f"redis: {exc}") from exc
+        raise translated(exc) from exc
+    REDIS_OUTAGE.answered()
+    return result
 
 
 def encode(payload: Payload) -> dict[str, str]:
@@ -53,9 +78,9 @@ async def ensure_group(redis: Redis, stream: str, group: str) -> None:
         await redis.xgroup_create(stream, group, id="0", mkstream=True)
     except ResponseError as exc:
         if "BUSYGROUP" not in str(exc):
-            raise QueueError(f"redis: {exc}") from exc
+            raise translated(exc) from exc
     except (RedisError, OSError) as exc:
-        raise QueueError(f"redis: {exc}") from exc
+        raise translated(exc) from exc
 
 
 class Consumer:
