@@ -222,6 +222,7 @@ def _entity_specs(config: m.Config) -> dict[str, EntitySpec]:
                 for n in entity.names
             ),
             variants=entity.variants,
+            inflections=entity.inflections,
         )
         for eid, entity in config.entities.items()
     }

@@ -96,6 +96,7 @@ class EntityConfig(Strict):
 
     names: list[str | AliasEntry] = Field(min_length=1)
     variants: bool = True
+    inflections: bool = True
 
 
 TimeZone = Annotated[str, AfterValidator(check_timezone)]

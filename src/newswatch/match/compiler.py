@@ -29,7 +29,7 @@ def entity_patterns(spec: EntitySpec) -> tuple[Pattern, ...]:
     """Every pattern of an entity: its aliases and, when enabled, their variants."""
     found: list[Pattern] = []
     for alias in spec.aliases:
-        found.extend(alias_patterns(alias, spec.variants))
+        found.extend(alias_patterns(alias, spec.variants, spec.inflections))
     return tuple(dict.fromkeys(found))
 
 

@@ -8,6 +8,11 @@ its English ``name``, ``official_name`` and ``common_name`` and their translatio
 countries ("Korea", "Congo") is dropped, and so are names shorter than 4 letters (except the
 all-caps abbreviations of ``_EXTRA``, which match case-sensitively).
 
+Names in a language that declines nouns also match their case forms (``inflect``): the rules of
+the catalogue's language for its names, of ``_LOCAL`` for the everyday names added per language,
+and of Russian and Ukrainian for the Cyrillic names of ``_EXTRA``. A form that is another
+country's name is dropped.
+
 A name that starts with a capital letter in the table must start with one in the document too,
 so "Turkey" does not match "turkey" nor "Island" (Iceland in German) "island".
 """
@@ -21,11 +26,12 @@ from pathlib import Path
 
 import pycountry
 
+from newswatch.match import inflect
 from newswatch.match.normalize import cased_tokens, tokens
 from newswatch.match.query import Pattern
 
 _EXTRA: dict[str, tuple[str, ...]] = {
-    "RU": ("Russia", "Rusia", "Russie", "Russland", "Rosja", "Россия", "Росія", "俄罗斯", "俄羅斯"),
+    "RU": ("Russia", "Rusia", "Russie", "Russland", "Россия", "Росія", "俄罗斯", "俄羅斯"),
     "US": ("USA", "U.S.", "United States", "America", "Amerika Serikat", "États-Unis",
            "Estados Unidos", "США", "Соединённые Штаты", "Сполучені Штати", "美国", "美國"),
     "GB": ("UK", "Britain", "Great Britain", "United Kingdom", "Inggris", "Royaume-Uni",
@@ -43,6 +49,14 @@ _EXTRA: dict[str, tuple[str, ...]] = {
     "PS": ("Palestine", "Palestina", "Палестина", "巴勒斯坦"), "TR": ("Turkey", "Türkiye"),
     "SA": ("Saudi Arabia", "Arab Saudi", "Саудовская Аравия", "沙特"),
 }  # fmt: skip
+# Everyday names in a declining language where its catalogue has only the official one.
+_LOCAL: dict[str, dict[str, tuple[str, ...]]] = {
+    "RU": {"pl": ("Rosja",), "cs": ("Rusko",), "sk": ("Rusko",), "hr": ("Rusija",),
+           "sr": ("Русија",), "lt": ("Rusija",), "lv": ("Krievija",), "fi": ("Venäjä",),
+           "hu": ("Oroszország",), "tr": ("Rusya",), "bg": ("Русия",)},
+    "US": {"pl": ("Ameryka",), "cs": ("Amerika",), "hr": ("Amerika",), "fi": ("Amerikka",),
+           "hu": ("Amerika",)},
+}  # fmt: skip
 
 
 def country_patterns(code: str) -> tuple[Pattern, ...]:
@@ -50,29 +64,53 @@ def country_patterns(code: str) -> tuple[Pattern, ...]:
     return _table().get(code, ())
 
 
-def _catalogues() -> list[gettext.NullTranslations]:
+def _catalogues() -> list[tuple[str, gettext.NullTranslations]]:
+    """Each catalogue with the language whose case rules apply to its names ("" for none)."""
     root = Path(pycountry.LOCALES_DIR)
-    found: list[gettext.NullTranslations] = [gettext.NullTranslations()]
+    found: list[tuple[str, gettext.NullTranslations]] = [("", gettext.NullTranslations())]
     for locale in sorted(root.iterdir()):
         mo = locale / "LC_MESSAGES" / "iso3166-1.mo"
         if mo.is_file():
             with mo.open("rb") as fh:
-                found.append(gettext.GNUTranslations(fh))
+                found.append((_rules_language(locale.name), gettext.GNUTranslations(fh)))
     return found
 
 
-def _names() -> dict[str, set[str]]:
-    names: dict[str, set[str]] = defaultdict(set)
-    for catalogue in _catalogues():
+def _rules_language(locale: str) -> str:
+    lang = "hr" if locale == "sr@latin" else locale.split("_")[0].split("@")[0]
+    return lang if lang in inflect.LANGUAGES else ""
+
+
+Names = dict[str, dict[str, set[str]]]  # code -> name -> languages whose case rules apply
+
+
+def _names() -> Names:
+    names: Names = defaultdict(lambda: defaultdict(set))
+    for lang, catalogue in _catalogues():
         for country in pycountry.countries:
             for attr in ("name", "official_name", "common_name"):
                 english = getattr(country, attr, None)
                 if english:
                     local = catalogue.gettext(english)
-                    names[country.alpha_2].add(local)
+                    found = names[country.alpha_2]
+                    found[local].add(lang)
                     if ", " in local:
-                        names[country.alpha_2].add(local.split(", ")[0])
+                        found[local.split(", ")[0]].add(lang)
     return names
+
+
+def _add_extra(names: Names) -> None:
+    for code, extra in _EXTRA.items():
+        for name in extra:
+            names[code][name].update(inflect.CYRILLIC if _is_cyrillic(name) else ())
+    for code, by_lang in _LOCAL.items():
+        for lang, local in by_lang.items():
+            for name in local:
+                names[code][name].add(lang)
+
+
+def _is_cyrillic(name: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in name)
 
 
 def _pattern(name: str, extra: bool) -> Pattern | None:
@@ -86,22 +124,45 @@ def _pattern(name: str, extra: bool) -> Pattern | None:
     return Pattern(words, capitalized=name[0].isupper())
 
 
+def _inflected(pattern: Pattern, langs: set[str], owner: str, owners: Owners) -> set[Pattern]:
+    """The pattern's case forms in ``langs`` that name no other country."""
+    if pattern.case_sensitive:
+        return set()
+    found = set()
+    for lang in langs - {""}:
+        for words in inflect.forms(pattern.words, lang):
+            if owners.get(words, {owner}) == {owner}:
+                found.add(Pattern(words, capitalized=pattern.capitalized))
+    return found
+
+
+Owners = dict[tuple[str, ...], set[str]]
+
+
 @cache
 def _table() -> dict[str, tuple[Pattern, ...]]:
     names = _names()
-    owners: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    owners: Owners = defaultdict(set)
     for code, found in names.items():
         for name in found:
             owners[tuple(tokens(name))].add(code)
-    for code, extra in _EXTRA.items():
-        names[code].update(extra)
+    _add_extra(names)
     table: dict[str, tuple[Pattern, ...]] = {}
     for code, found in names.items():
-        extra = _EXTRA.get(code, ())
-        patterns = {_pattern(n, n in extra) for n in found if n in extra or _unique(n, owners)}
-        table[code] = tuple(sorted((p for p in patterns if p), key=lambda p: p.words))
+        extra = {
+            *_EXTRA.get(code, ()),
+            *(n for local in _LOCAL.get(code, {}).values() for n in local),
+        }
+        patterns: set[Pattern] = set()
+        for name, langs in found.items():
+            if name in extra or _unique(name, owners):
+                pattern = _pattern(name, name in extra)
+                if pattern:
+                    patterns.add(pattern)
+                    patterns |= _inflected(pattern, langs, code, owners)
+        table[code] = tuple(sorted(patterns, key=lambda p: p.words))
     return table
 
 
-def _unique(name: str, owners: dict[tuple[str, ...], set[str]]) -> bool:
+def _unique(name: str, owners: Owners) -> bool:
     return len(owners[tuple(tokens(name))]) == 1

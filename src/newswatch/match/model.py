@@ -23,11 +23,13 @@ class Alias:
 
 @dataclass(frozen=True)
 class EntitySpec:
-    """A named entity: its aliases, and whether transliteration variants are generated."""
+    """A named entity: its aliases, and whether transliteration variants and case forms
+    (``inflections``) are generated."""
 
     id: str
     aliases: tuple[Alias, ...]
     variants: bool = True
+    inflections: bool = True
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,11 @@ non-wildcard alias written in Latin letters, independently:
    ``v -> w``, and at the start of a word ``z -> s`` and ``y -> j`` before a vowel
    (Zelensky -> Selenskyj).
 
+A case-insensitive alias without ``*`` also matches its case forms (``inflect``) in the
+declining languages of its script, forms that must start with a capital letter in the text
+(``Путин`` -> ``Путина``, ``Путину``...; ``Biden`` -> ``Bidenin``, ``Bidennel``...); only the
+alias as written is declined, not its variants.
+
 A word keeps at most 24 variants (12 in a multi-word alias) and an alias at most 32, fewest
 rewrites first (then alphabetical). A variant word shorter than 4 letters (5 for a one-word
 alias) or listed in ``_GENERIC`` is dropped, with the alias variant that contains it.
@@ -20,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from newswatch.match import inflect
 from newswatch.match.model import Alias
 from newswatch.match.normalize import cased_tokens, is_no_space, tokens
 from newswatch.match.query import Pattern
@@ -86,8 +92,18 @@ def alias_variants(words: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [combo for _, combo in ranked[: _ALIAS_CAP - 1]]
 
 
-def alias_patterns(alias: Alias, variants: bool) -> list[Pattern]:
-    """The patterns of an alias: itself, plus its variants when asked for and applicable."""
+def case_forms(words: tuple[str, ...]) -> list[Pattern]:
+    """The case forms of an alias in the declining languages of its script, to be written
+    with a capital letter (names are, in all of them); none for words under 4 letters."""
+    if len(words[-1]) < 4:
+        return []
+    found = {f for lang in inflect.script_languages(words) for f in inflect.forms(words, lang)}
+    return [Pattern(f, capitalized=True) for f in sorted(found) if f[-1] not in _GENERIC]
+
+
+def alias_patterns(alias: Alias, variants: bool, inflections: bool = True) -> list[Pattern]:
+    """The patterns of an alias: itself, plus its variants and case forms when asked for and
+    applicable."""
     prefix = alias.text.endswith("*")
     body = alias.text[:-1] if prefix else alias.text
     words = tuple(tokens(body))
@@ -100,4 +116,6 @@ def alias_patterns(alias: Alias, variants: bool) -> list[Pattern]:
     patterns = [Pattern(words, prefix)]
     if variants and not prefix:
         patterns.extend(Pattern(v) for v in alias_variants(words))
+    if inflections and not prefix:
+        patterns.extend(case_forms(words))
     return patterns

@@ -8,7 +8,11 @@ from newswatch.match import Alias, Document, EntitySpec, WatchSpec, compile_watc
 from newswatch.match.clauses import LANG, PREFIX, SITE, clauses
 from newswatch.match.compiler import Compiler
 
-ENTITIES = {"zel": EntitySpec("zel", (Alias("Zelenskyy"), Alias("Зеленськ*")), variants=False)}
+ENTITIES = {
+    "zel": EntitySpec(
+        "zel", (Alias("Zelenskyy"), Alias("Зеленськ*")), variants=False, inflections=False
+    )
+}
 
 
 def clauses_of(query: str) -> tuple[set[frozenset[str]], bool]:
