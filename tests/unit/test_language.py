@@ -5,6 +5,7 @@ for is labelled by its script where that names one language, else not at all."""
 from __future__ import annotations
 
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -106,10 +107,20 @@ def _letters(pattern: str) -> list[str]:
     return [chr(c) for c in range(0x323B0) if found.fullmatch(chr(c))]
 
 
-def test_lingua_reads_the_scripts_said_and_no_other() -> None:
+def test_lingua_reads_the_scripts_said() -> None:
     detector = LanguageDetectorBuilder.from_all_languages().build()
     for script in LINGUA_SCRIPTS:
         assert detector.detect_language_of(" ".join(_letters(rf"\p{{sc={script}}}")[:60]))
+
+
+@pytest.mark.skipif(
+    tuple(map(int, version("lingua-language-detector").split(".")[:2])) >= (2, 2),
+    reason="lingua 2.2 (Python 3.12+) gives a language even to letters it has no model for "
+    "(Khmer letters: Latin, confidence 1.0), so it cannot tell which scripts it models; its "
+    "languages are those of 2.1 (test_the_docs_list_lingua_s_languages)",
+)
+def test_lingua_reads_no_other_script() -> None:
+    detector = LanguageDetectorBuilder.from_all_languages().build()
     scripts = ("Common", "Inherited", *LINGUA_SCRIPTS)  # the first two: letters of no script
     others = _letters("(?![" + "".join(rf"\p{{sc={s}}}" for s in scripts) + r"])\p{L}")
     for i in range(0, len(others), 40):
