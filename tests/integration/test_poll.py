@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -51,7 +52,11 @@ async def make_rig(redis_client: aioredis.Redis) -> AsyncIterator[object]:
     fetchers: list[Fetcher] = []
 
     async def make(
-        urls: list[str], interval: float = 300.0, concurrency: int = 8, **limits: object
+        urls: list[str],
+        interval: float = 300.0,
+        concurrency: int = 8,
+        rng: random.Random | None = None,
+        **limits: object,
     ) -> Rig:
         fetcher = Fetcher(FetchLimits(timeout_s=2.0, host_delay_s=0.0, **limits))  # type: ignore[arg-type]
         fetchers.append(fetcher)
@@ -61,7 +66,7 @@ async def make_rig(redis_client: aioredis.Redis) -> AsyncIterator[object]:
         stats = Stats()
         policy = PollPolicy(min_interval_s=60.0, max_interval_s=6 * 3600.0)
         schedule = Schedule(redis_client, owner="test")
-        poller = Poller(redis_client, fetcher, feeds, schedule, stats, concurrency, policy)
+        poller = Poller(redis_client, fetcher, feeds, schedule, stats, concurrency, policy, rng)
         await poller.sync()
         return Rig(redis_client, poller, stats)
 
@@ -272,13 +277,18 @@ async def test_due_feeds_are_all_polled_with_slots_refilled(
     for i in range(30):
         http_server.route(f"/f{i}.xml", body=rss(items(1, base=f"http://h/{i}")), headers=RSS_TYPE)
         urls.append(http_server.url + f"/f{i}.xml")
-    rig = await make_rig(urls, concurrency=4)  # type: ignore[operator]
-    started_ms = int(time.time() * 1000)
+    rig = await make_rig(urls, concurrency=4, rng=random.Random(30))  # type: ignore[operator]
     await rig.poller.run_due()
     assert rig.stats.feeds_polled == 30 and rig.stats.entries == 30
-    scores = [score for _m, score in await redis_client.zrange(DUE_SET, 0, -1, withscores=True)]
-    assert min(scores) > started_ms + 200_000  # all rescheduled about 5 min ahead
-    assert len({int(s) for s in scores}) == 30  # jittered apart
+    states = [await rig.state(url) for url in urls]
+    scores = dict(await redis_client.zrange(DUE_SET, 0, -1, withscores=True))
+    assert sorted(scores.values()) == sorted(int(s.next_poll * 1000) for s in states)
+    # Each feed is due 5 min after its poll, give or take its own draw of the ±10 % jitter
+    # (whatever order the polls drew them in; equal due times would be no fault).
+    jitters = sorted(s.next_poll - s.last_success - 300.0 for s in states)
+    draws = random.Random(30)
+    expected = sorted(draws.uniform(-30.0, 30.0) for _ in range(30))
+    assert jitters == pytest.approx(expected, abs=1e-3)
     assert await redis_client.keys("nw:{nw}:feed:lease:*") == []
 
 

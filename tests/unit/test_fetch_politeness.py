@@ -1,5 +1,4 @@
 import asyncio
-import itertools
 import time
 
 from newswatch.fetch.politeness import HostGate
@@ -14,9 +13,18 @@ async def _request(gate: HostGate, host: str, log: list[tuple[str, float]], hold
 async def test_requests_to_one_host_start_at_least_the_delay_apart() -> None:
     gate = HostGate(per_host=4, delay_s=0.05)
     log: list[tuple[str, float]] = []
+    before = time.monotonic()
     await asyncio.gather(*(_request(gate, "a", log, 0.0) for _ in range(4)))
-    starts = sorted(t for _, t in log)
-    assert all(b - a >= 0.045 for a, b in itertools.pairwise(starts))
+    assert_paced([t for _, t in log], before, 0.05)
+
+
+def assert_paced(starts: list[float], before: float, delay_s: float) -> None:
+    """The k-th start came k delays or more after ``before`` (when the first could start).
+
+    Not the gap between two starts: a busy machine may pause a task between the gate's
+    admission and its log entry, which shortens the gap after it (a flaky test), but nothing
+    can make a start early."""
+    assert all(t - before >= k * delay_s * 0.99 for k, t in enumerate(sorted(starts)))
 
 
 async def test_other_hosts_do_not_wait() -> None:
@@ -59,9 +67,9 @@ async def test_a_slowed_down_host_is_paced_by_its_own_delay() -> None:
     gate = HostGate(per_host=4, delay_s=0.0)
     gate.slow_down("slow", 0.05)
     log: list[tuple[str, float]] = []
+    before = time.monotonic()
     await asyncio.gather(*(_request(gate, h, log, 0.0) for h in ["slow"] * 3 + ["fast"] * 3))
-    slow = sorted(t for h, t in log if h == "slow")
-    assert all(b - a >= 0.045 for a, b in itertools.pairwise(slow))
+    assert_paced([t for h, t in log if h == "slow"], before, 0.05)
     assert gate.delay("fast") == 0.0 and gate.delay("slow") == 0.05
     assert not gate.ready("slow")  # the next turn is still ahead
     gate.slow_down("slow", 0.0)  # a delay no longer asked for
