@@ -16,7 +16,8 @@ from pydantic_core import ErrorDetails
 
 from newswatch.config import model as m
 from newswatch.config.opml import read_opml
-from newswatch.config.yamlpos import Located, Pos, load_located
+from newswatch.config.scalarpos import position_in_scalar
+from newswatch.config.yamlpos import Located, load_located
 from newswatch.errors import ConfigError, ConfigProblem, QueryError
 from newswatch.match import Watchlist, compile_watchlist, parse_query
 from newswatch.match.model import Alias, EntitySpec, WatchSpec
@@ -66,10 +67,20 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Settings:
     try:
         located = load_located(text, env)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ConfigError([ConfigProblem(name, line, col, f"invalid YAML: {exc.problem}")]) from exc
+        raise ConfigError([_yaml_problem(name, exc)]) from exc
     return _validate(path, located)
+
+
+def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> ConfigProblem:
+    """Where the parser gave up and, on another line, where the construct it was reading
+    started (an unclosed bracket or quote is found only lines later)."""
+    mark, opened = exc.problem_mark, exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = f"invalid YAML: {exc.problem}"
+    if exc.context and opened is not None and opened.line + 1 != line:
+        what = exc.context.removeprefix("while parsing ").removeprefix("while scanning ")
+        message += f" (in {what} that starts at line {opened.line + 1}, column {opened.column + 1})"
+    return ConfigProblem(name, line, col, message)
 
 
 def _validate(path: Path, located: Located) -> Settings:
@@ -166,7 +177,8 @@ def _check_references(name: str, located: Located, data: dict[str, object]) -> l
             try:
                 parse_query(wid, watch["query"], entities.keys())
             except QueryError as exc:
-                pos = _query_column(located.locate(("watches", i, "query")), exc.column)
+                query = located.locate(("watches", i, "query"))
+                pos = position_in_scalar(located.text, query, watch["query"], exc.column - 1)
                 problems.append(ConfigProblem(name, pos.line, pos.column, str(exc)))
     return problems
 
@@ -174,14 +186,6 @@ def _check_references(name: str, located: Located, data: dict[str, object]) -> l
 def _at(name: str, located: Located, loc: tuple[str | int, ...], message: str) -> ConfigProblem:
     pos = located.locate(loc)
     return ConfigProblem(name, pos.line, pos.column, message)
-
-
-def _query_column(pos: Pos, column: int) -> Pos:
-    """Map a column inside the query to the file, for queries written on one line."""
-    if pos.style in {"|", ">"}:
-        return pos
-    quote = 1 if pos.style in {"'", '"'} else 0
-    return Pos(pos.line, pos.column + quote + column - 1)
 
 
 def _feeds(

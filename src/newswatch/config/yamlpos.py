@@ -20,11 +20,14 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 @dataclass(frozen=True)
 class Pos:
-    """A 1-based line and column; ``style`` is the scalar's quote style, when it is a scalar."""
+    """A 1-based line and column; ``style`` is the scalar's quote style, when it is a scalar;
+    ``index`` and ``end`` are the node's first and past-the-last characters in the text."""
 
     line: int
     column: int
     style: str | None = None
+    index: int = 0
+    end: int = 0
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Located:
     """Plain data plus positions of values (``values``) and of mapping keys (``keys``)."""
 
     data: object
+    text: str = ""
     values: dict[Path_, Pos] = field(default_factory=dict)
     keys: dict[Path_, Pos] = field(default_factory=dict)
     missing_env: list[tuple[str, Pos]] = field(default_factory=list)
@@ -52,7 +56,7 @@ def load_located(text: str, env: Mapping[str, str] | None = None) -> Located:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
-        located = Located(data=None)
+        located = Located(data=None, text=text)
         if node is not None:
             located.data = _build(loader, node, (), located, os.environ if env is None else env)
         return located
@@ -62,7 +66,8 @@ def load_located(text: str, env: Mapping[str, str] | None = None) -> Located:
 
 def _pos(node: yaml.Node) -> Pos:
     style = node.style if isinstance(node, yaml.ScalarNode) else None
-    return Pos(node.start_mark.line + 1, node.start_mark.column + 1, style)
+    start, end = node.start_mark, node.end_mark
+    return Pos(start.line + 1, start.column + 1, style, start.index, end.index)
 
 
 def _build(
