@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from newswatch.config import Settings
+from newswatch.errors import SourceError
 from newswatch.extract import extract_article_async, plain_article
 from newswatch.fetch import Fetcher, host_of
 from newswatch.match.model import Document, Match
 from newswatch.notify.console import mark
+from newswatch.words import count
 
 _HI, _RESET = "\033[1;33m", "\033[0m"
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_SOURCES = "give an http(s) URL, an HTML file or a .txt file"
 
 
 async def load_document(source: str, fetcher: Fetcher) -> tuple[dict[str, Any], Document]:
@@ -21,7 +26,7 @@ async def load_document(source: str, fetcher: Fetcher) -> tuple[dict[str, Any], 
 
     A FILE ending in ``.txt`` is plain text: the article body as it is, not extracted.
     """
-    if source.startswith(("http://", "https://")):
+    if _URL.match(source):  # http(s) is fetched; the fetcher refuses any other scheme
         response = await fetcher.get(source)
         url = response.url
         extracted = await extract_article_async(response.content, url)
@@ -37,7 +42,14 @@ async def load_document(source: str, fetcher: Fetcher) -> tuple[dict[str, Any], 
 
 
 def _read_file(path: Path) -> tuple[bytes, str]:
-    return path.read_bytes(), path.absolute().as_uri()
+    try:
+        return path.read_bytes(), path.absolute().as_uri()
+    except FileNotFoundError as exc:
+        raise SourceError(str(path), f"no such file ({_SOURCES})") from exc
+    except IsADirectoryError as exc:
+        raise SourceError(str(path), f"a folder, not a file ({_SOURCES})") from exc
+    except OSError as exc:
+        raise SourceError(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
 
 
 def explain(settings: Settings, document: Document) -> list[Match]:
@@ -67,7 +79,7 @@ def as_text(article: dict[str, Any], matches: list[Match], color: bool) -> str:
     lines = [
         f"{article.get('title') or '(no title)'}",
         f"{article['url']} · language {article.get('language') or '?'} · "
-        f"{len(article.get('text') or '')} characters",
+        f"{count(len(article.get('text') or ''), 'character')}",
         "",
     ]
     if not matches:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from newswatch.cli import main
 from newswatch.config import load_config
 from newswatch.daemon.runner import run_once
+from newswatch.daemon.stats import Stats
 from tests.support.http import Route, Server
 from tests.support.paths import seed_file
 from tests.support.site import FIXTURES, serve_site
@@ -86,6 +87,54 @@ def test_yaml_syntax_errors_are_located(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--config", str(path)])
     assert result.exit_code == 2
     assert result.output.startswith(f"{path}:") and "invalid YAML" in result.output
+
+
+def test_check_warns_when_a_config_would_do_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("")
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{path}: OK (0 feeds, 0 watches, 0 notifiers)\n"
+    assert result.stderr.splitlines() == [
+        f"{path}: warning: no feeds: nothing will be polled (add `feeds: [{{url: ...}}]`)",
+        f"{path}: warning: no watches: no article can raise an alert (add `watches:`)",
+    ]
+    path.write_text("feeds: [{url: 'http://127.0.0.1:1/rss'}]\nwatches: [{id: w, query: x}]\n")
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{path}: OK (1 feed, 1 watch, 0 notifiers)\n"
+    assert result.stderr.startswith(f"{path}: warning: no notifiers: alerts are only listed")
+
+
+def test_check_counts_one_of_each_in_the_singular(tmp_path: Path) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text(
+        "feeds: [{url: 'http://127.0.0.1:1/rss'}]\nwatches: [{id: w, query: x}]\n"
+        "notifiers: {screen: {type: console}}\n"
+    )
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"{path}: OK (1 feed, 1 watch, 1 notifier)\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "ftp://example.org/x",
+            "ftp://example.org/x: scheme 'ftp' is not allowed (http/https only)",
+        ),
+        ("file:///etc/hostname", "file:///etc/hostname: scheme 'file' is not allowed"),
+        ("missing.html", "missing.html: no such file (give an http(s) URL, an HTML file or a .txt"),
+        (".", ".: a folder, not a file"),
+    ],
+)
+def test_test_command_says_what_it_cannot_read(tmp_path: Path, source: str, message: str) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(EXPLAIN_CONFIG)
+    result = CliRunner().invoke(main, ["test", "--config", str(config), source])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"newswatch: {message}"), result.stderr
 
 
 EXPLAIN_CONFIG = """\
@@ -168,3 +217,12 @@ async def test_status_shows_streams_feed_health_and_latest_alerts(
     assert {a["watch"] for a in status["latest_alerts"]} == {"peace", "zelenskyy"}
     text = await asyncio.to_thread(CliRunner().invoke, main, ["status", "--config", str(config)])
     assert "latest alerts:" in text.output and "[zelenskyy]" in text.output
+
+
+def test_the_once_summary_counts_in_the_right_number() -> None:
+    summary = Stats(updates=1, delivery_failures=1, digests=1, retries_waiting=1).summary()
+    assert "(1 story update)" in summary and "1 failed attempt," in summary
+    assert "1 digest gathered" in summary and "queued for a later run: 1 retry" in summary
+    summary = Stats(updates=2, delivery_failures=2, digests=2, retries_waiting=2).summary()
+    assert "(2 story updates)" in summary and "2 failed attempts," in summary
+    assert "2 digests gathered" in summary and "queued for a later run: 2 retries" in summary

@@ -10,11 +10,13 @@ from pathlib import Path
 import click
 
 from newswatch.cli.base import config_option, load_settings, main
+from newswatch.config import Settings
 from newswatch.daemon.roles import fetch_limits
 from newswatch.daemon.runner import ROLES, run_forever, run_once
 from newswatch.errors import NewswatchError
 from newswatch.explain import as_json, as_text, explain, load_document
 from newswatch.fetch import Fetcher
+from newswatch.words import count
 
 
 @main.command()
@@ -42,10 +44,27 @@ def run(config_path: Path, roles: tuple[str, ...], once: bool) -> None:
 def check(config_path: Path) -> None:
     """Validate a config; print FILE:LINE:COL: message for every problem."""
     settings = load_settings(config_path)
-    click.echo(
-        f"{settings.path}: OK ({len(settings.feeds)} feeds, {len(settings.watchlist)} watches, "
-        f"{len(settings.config.notifiers)} notifiers)"
-    )
+    for warning in config_warnings(settings):
+        click.echo(f"{settings.path}: warning: {warning}", err=True)
+    feeds = count(len(settings.feeds), "feed")
+    watches = count(len(settings.watchlist), "watch", "watches")
+    notifiers = count(len(settings.config.notifiers), "notifier")
+    click.echo(f"{settings.path}: OK ({feeds}, {watches}, {notifiers})")
+
+
+def config_warnings(settings: Settings) -> list[str]:
+    """What a valid config leaves undone: no feeds to poll, no watches, nowhere to send."""
+    warnings = []
+    if not settings.feeds:
+        warnings.append("no feeds: nothing will be polled (add `feeds: [{url: ...}]`)")
+    if len(settings.watchlist) == 0:
+        warnings.append("no watches: no article can raise an alert (add `watches:`)")
+    elif not settings.config.notifiers:
+        warnings.append(
+            "no notifiers: alerts are only listed by `newswatch status`, never sent "
+            "(add `notifiers:`, e.g. `console: {type: console}`)"
+        )
+    return warnings
 
 
 @main.command("test")

@@ -16,6 +16,7 @@ from newswatch.config import Settings
 from newswatch.delivery.deadletters import DeadLetter, dead_letters, drop, replay
 from newswatch.errors import NewswatchError
 from newswatch.queue.connect import open_redis
+from newswatch.words import count
 
 T = TypeVar("T")
 
@@ -40,7 +41,7 @@ def render(letters: list[DeadLetter]) -> str:
         return "no dead letters"
     blocks = [
         f"{d.id}  {d.failed_at}  {d.notifier} <- [{d.watch}] alert {d.alert_id}\n"
-        f"  {d.attempts} attempt{'' if d.attempts == 1 else 's'}: {d.error}"
+        f"  {count(d.attempts, 'attempt')}: {d.error}"
         for d in letters
     ]
     return "\n".join(blocks)
@@ -80,9 +81,21 @@ def replay_(config_path: Path, ids: tuple[str, ...], all_: bool) -> None:
     async def work(redis: Redis) -> int:
         return await replay(redis, await dead_letters(redis, wanted))
 
-    count = with_redis(load_settings(config_path), work)
-    click.echo(f"replayed {count} dead letter{'' if count == 1 else 's'}")
-    _missing(wanted, count)
+    replayed = with_redis(load_settings(config_path), work)
+    click.echo(replayed_message(replayed))
+    _missing(wanted, replayed)
+
+
+def replayed_message(replayed: int) -> str:
+    """What ``replay`` did: the letters are queued, and something else sends them."""
+    queued = f"re-queued {count(replayed, 'dead letter')}"
+    if not replayed:
+        return queued
+    its, them = ("its", "it") if replayed == 1 else ("their", "them")
+    return (
+        f"{queued} for {its} notifier; a running daemon (`newswatch run`) delivers {them}, "
+        "or `newswatch run --once --role notifier` now"
+    )
 
 
 @dlq.command("drop")
@@ -97,9 +110,9 @@ def drop_(config_path: Path, ids: tuple[str, ...], all_: bool) -> None:
         chosen = wanted if wanted is not None else [d.id for d in await dead_letters(redis)]
         return await drop(redis, chosen)
 
-    count = with_redis(load_settings(config_path), work)
-    click.echo(f"dropped {count} dead letter{'' if count == 1 else 's'}")
-    _missing(wanted, count)
+    dropped = with_redis(load_settings(config_path), work)
+    click.echo(f"dropped {count(dropped, 'dead letter')}")
+    _missing(wanted, dropped)
 
 
 def _missing(wanted: list[str] | None, count: int) -> None:

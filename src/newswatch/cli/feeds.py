@@ -19,6 +19,7 @@ from newswatch.config.durations import format_duration
 from newswatch.errors import NewswatchError
 from newswatch.feeds.state import FeedState, load_states
 from newswatch.queue.connect import open_redis
+from newswatch.words import count
 
 _ORDER = {"failing": 0, "silent": 1, "new": 2, "ok": 3}
 _COLORS = {"failing": "red", "silent": "yellow", "new": "cyan", "ok": "green"}
@@ -97,7 +98,8 @@ def render(rows: Sequence[dict[str, Any]], now: float, width: int, color: bool) 
     lines += [_line(c, widths, room, color) for c in cells]
     counts = {s: sum(r["status"] == s for r in rows) for s in _ORDER}
     lines.append("")
-    lines.append(f"{len(rows)} feeds: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    lines.append(f"{count(len(rows), 'feed')}: {summary}")
     return "\n".join(lines)
 
 

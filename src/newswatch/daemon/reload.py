@@ -16,6 +16,7 @@ from pathlib import Path
 
 from newswatch.config import Settings, load_config
 from newswatch.errors import ConfigError
+from newswatch.words import count
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ async def reload_once(path: Path, apply: Apply) -> bool:
             log.error("config reload rejected, previous config stays in force: %s", problem)
         return False
     await apply(settings)
-    log.info("config reloaded: %d feeds, %d watches", len(settings.feeds), len(settings.watchlist))
+    feeds, watches = len(settings.feeds), len(settings.watchlist)
+    log.info("config reloaded: %s, %s", count(feeds, "feed"), count(watches, "watch", "watches"))
     return True
 
 

@@ -33,6 +33,7 @@ from newswatch.daemon.roles import Roles, open_roles
 from newswatch.daemon.stats import Stats
 from newswatch.observe.metrics import Heartbeat
 from newswatch.observe.server import HealthInputs, serve
+from newswatch.words import count
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,9 @@ async def run_forever(
             _schedule_digests(jobs, r)
 
         tasks.append(asyncio.create_task(watch_config(settings.path, reload, stop)))
-        log.info("newswatch running: roles %s, %d feeds, %d watches",
-                 ",".join(roles), len(settings.feeds), len(settings.watchlist))  # fmt: skip
+        log.info("newswatch running: roles %s, %s, %s", ",".join(roles),
+                 count(len(settings.feeds), "feed"),
+                 count(len(settings.watchlist), "watch", "watches"))  # fmt: skip
         await stop.wait()
         log.info("stopping: finishing in-flight work")
         r.poller.stop_starting()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from newswatch.words import count
+
 
 @dataclass
 class Stats:
@@ -33,12 +35,14 @@ class Stats:
             f"{self.feeds_failed} failed",
             f"entries: {self.entries} new; articles: {self.articles} processed "
             f"({self.article_fallbacks} from the feed summary after a fetch/extract failure)",
-            f"alerts: {self.alerts} raised ({self.updates} story updates); "
+            f"alerts: {self.alerts} raised ({count(self.updates, 'story update')}); "
             f"deliveries: {self.delivered} delivered, "
-            f"{self.delivery_failures} failed attempts, {self.dead_lettered} dead-lettered, "
-            f"{self.deferred} deferred to a digest, {self.digests} digests gathered",
+            f"{count(self.delivery_failures, 'failed attempt')}, {self.dead_lettered} "
+            f"dead-lettered, {self.deferred} deferred to a digest, "
+            f"{count(self.digests, 'digest')} gathered",
         ]
         if self.retries_waiting:
-            lines.append(f"  {self.retries_waiting} retries stay queued for a later run")
+            retries = count(self.retries_waiting, "retry", "retries")
+            lines.append(f"  queued for a later run: {retries}")
         lines += [f"  feed error: {url}: {error}" for url, error in self.feed_errors.items()]
         return "\n".join(lines)

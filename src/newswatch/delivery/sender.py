@@ -30,6 +30,7 @@ from newswatch.errors import PermanentDeliveryError, TransientDeliveryError
 from newswatch.notify import Notifier
 from newswatch.observe import metrics
 from newswatch.queue.streams import guard
+from newswatch.words import count
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class Sender:
     ) -> Dead:
         self.stats.dead_lettered += 1
         metrics.DELIVERIES.labels(name, "dead").inc()
-        log.error("%s to %s dead-lettered after %d attempts: %s",
-                  delivery.id, name, attempts, error,
+        log.error("%s to %s dead-lettered after %s: %s",
+                  delivery.id, name, count(attempts, "attempt"), error,
                   extra={"alert": delivery.id, "notifier": name})  # fmt: skip
         return Dead(dead_entry(delivery, name, message, attempts, error, now_iso()))
