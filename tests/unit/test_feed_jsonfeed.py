@@ -23,7 +23,12 @@ def test_items_become_feed_items() -> None:
                 "date_modified": "2026-01-01T04:00:00Z",
                 "authors": [{"name": "Gerry Eka"}],
             },
-            {"id": 7, "external_url": "https://other.example/b", "content_text": " plain  text "},
+            {
+                "id": 7,
+                "external_url": "https://other.example/b",
+                "content_text": " plain  text ",
+                "title": "Why <script> tags matter",
+            },  # plain text: no element to drop
         ],
     )
     parsed = parse_json_feed(body, "http://example.id/feed.json")
@@ -37,6 +42,7 @@ def test_items_become_feed_items() -> None:
     assert first.author == "Gerry Eka"
     assert second.guid == "7" and second.link == "https://other.example/b"
     assert second.summary == "plain text" and second.published is None
+    assert second.title == "Why <script> tags matter"
     assert parsed.stamps == (1767211200.0,)
 
 

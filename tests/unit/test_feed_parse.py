@@ -171,3 +171,42 @@ def test_the_fast_absolute_link_check_agrees_with_urljoin(base: str, value: str)
 def test_links_that_a_base_would_change_are_found(value: str) -> None:
     base = "http://example.id/rss"
     assert parse.unchanged_by_join(base, value) == (urljoin(base, value) == value)
+
+
+LITERAL_TITLES = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title type="text">Tags &lt;script&gt; &amp; &lt;b&gt;</title>
+<entry><id>urn:text</id><title type="text">Why &lt;script&gt; tags matter</title>
+<summary type="text">A &lt;style&gt; element holds CSS</summary></entry>
+<entry><id>urn:default</id><title>Using &lt;iframe&gt; safely</title></entry>
+<entry><id>urn:html</id>
+<title type="html">Why &amp;lt;script&amp;gt; &lt;b&gt;tags&lt;/b&gt; matter</title>
+<content type="text">&lt;p&gt; is a paragraph</content></entry>
+</feed>"""
+
+RSS_LITERAL_TITLE = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Pantau</title>
+<item><title>Why &lt;script&gt; tags matter</title><link>http://example.id/a</link></item>
+<item><title>Ukraina &lt;b&gt;damai&lt;/b&gt;</title><link>http://example.id/b</link></item>
+</channel></rss>"""
+
+
+def test_text_declared_plain_keeps_what_looks_like_tags() -> None:
+    """Atom's type="text" (the default) is text: "<script>" in it is two words of the headline,
+    not an element to drop. type="html" is still read as HTML."""
+    feed = parse_feed(LITERAL_TITLES, {}, "http://example.id/atom")
+    plain, default, markup = feed.items
+    assert feed.title == "Tags <script> & <b>"
+    assert plain.title == "Why <script> tags matter"
+    assert plain.summary == "A <style> element holds CSS"
+    assert default.title == "Using <iframe> safely"
+    assert markup.title == "Why <script> tags matter"
+    assert markup.summary == "<p> is a paragraph"
+
+
+def test_rss_titles_are_read_as_html_only_when_they_hold_markup() -> None:
+    """feedparser tells an RSS title with HTML elements (text/html) from plain text with a
+    "<" in it (text/plain); only the former loses its tags."""
+    literal, markup = parse_feed(RSS_LITERAL_TITLE, {}, "http://example.id/rss").items
+    assert literal.title == "Why <script> tags matter"
+    assert markup.title == "Ukraina damai"

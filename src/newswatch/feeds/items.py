@@ -84,6 +84,15 @@ def text_of(markup: str) -> str:
     return " ".join(lxml.etree.tostring(tree, method="text", encoding=str).split())
 
 
+def text_of_construct(value: str, media_type: str | None) -> str:
+    """A feed's text (a title, a summary) as plain text, read as its feed declares it: as it is
+    when plain text (Atom ``type="text"``, an RSS title without markup: feedparser's
+    ``text/plain``), whitespace collapsed; otherwise as HTML (``text_of``)."""
+    if media_type == "text/plain":
+        return " ".join(value.split())
+    return text_of(value)
+
+
 def stamp_of(parsed: time.struct_time | None) -> float | None:
     """Unix seconds of a UTC struct_time (feedparser's ``*_parsed``), None when unusable."""
     if parsed is None:

@@ -8,6 +8,7 @@ resolved against the feed's URL; dates are RFC 3339 and come out in UTC.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from datetime import UTC, datetime
@@ -54,7 +55,8 @@ def parse_json_feed(content: bytes, url: str) -> ParsedFeed:
 
 def _item(raw: dict[str, Any], base: str) -> tuple[FeedItem | None, float | None]:
     link = _link(raw, base)
-    title = text_of(_string(raw.get("title")))
+    # Plain text in JSON Feed (a "<" in it is a "<"), though often written entity-escaped.
+    title = " ".join(html.unescape(_string(raw.get("title"))).split())
     summary = _summary(raw)
     guid = _string(raw.get("id")).strip() or link or title or _digest(summary)
     published = _stamp(raw.get("date_published"))

@@ -4,7 +4,8 @@ Hostile input is defused before feedparser sees it (``safety.py``), and any exce
 the parser becomes a FeedParseError against that feed.
 
 feedparser is asked for no work whose result is thrown away: markup is reduced to plain text
-here (``items.text_of``, which drops what a reader never sees: scripts, styles, frames), so links
+here (``items.text_of``, which drops what a reader never sees: scripts, styles, frames; text the
+feed declares plain, such as Atom's ``type="text"``, is kept as it is), so links
 inside it are not resolved (``resolve_relative_uris=False``) and it is not sanitized
 (``sanitize_html=False``; that was a third of feedparser's time). Giving feedparser
 the feed's URL as a base costs it a URL join at every element (a quarter of its time), so a
@@ -26,7 +27,7 @@ import feedparser
 
 from newswatch.errors import FeedParseError
 from newswatch.feeds.discover import looks_like_html
-from newswatch.feeds.items import FeedItem, ParsedFeed, iso_utc, stamp_of, text_of
+from newswatch.feeds.items import FeedItem, ParsedFeed, iso_utc, stamp_of, text_of_construct
 from newswatch.feeds.jsonfeed import parse_json_feed
 from newswatch.feeds.safety import check_entities
 
@@ -75,7 +76,7 @@ def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> ParsedFe
         if stamp is not None:
             stamps.append(stamp)
     return ParsedFeed(
-        title=text_of(parsed.feed.get("title") or "") or None,
+        title=_text(parsed.feed, "title") or None,
         items=tuple(items),
         warning=problem,
         hint_s=feed_hint_s(parsed.feed),
@@ -141,8 +142,8 @@ def _item(entry: Any) -> tuple[FeedItem | None, float | None]:
     # and its "updated*" fall back to the published date (deprecated), which is not wanted.
     get = partial(dict.get, entry)
     link = str(get("link") or "").strip()
-    title = text_of(get("title") or "")
-    summary = text_of(_summary_html(entry))
+    title = _text(entry, "title")
+    summary = _summary(entry)
     guid = str(get("id") or link or title).strip() or _digest(summary)
     published_stamp = stamp_of(get("published_parsed"))
     updated_stamp = stamp_of(get("updated_parsed"))
@@ -167,8 +168,16 @@ def _digest(text: str) -> str:
     return f"sha1:{hashlib.sha1(text.encode()).hexdigest()}" if text else ""
 
 
-def _summary_html(entry: Any) -> str:
+def _text(element: Any, key: str) -> str:
+    """The plain text of a title or summary, read as the type the feed declares for it."""
+    detail = dict.get(element, f"{key}_detail") or {}
+    return text_of_construct(str(dict.get(element, key) or ""), detail.get("type"))
+
+
+def _summary(entry: Any) -> str:
+    """The entry's longest content, else its summary, as plain text."""
     contents = dict.get(entry, "content") or []
     if contents:
-        return str(max((c.get("value", "") for c in contents), key=len))
-    return str(dict.get(entry, "summary") or "")
+        longest = max(contents, key=lambda c: len(c.get("value", "")))
+        return text_of_construct(str(longest.get("value", "")), longest.get("type"))
+    return _text(entry, "summary")
