@@ -10,7 +10,7 @@ ENGINE := $(wildcard src/newswatch/match/engine/*.c src/newswatch/match/engine/*
 
 .PHONY: run once test lint format check bench bench-match bench-poll bench-deliver soak clean
 
-$(STAMP): pyproject.toml $(ENGINE)
+$(STAMP): pyproject.toml setup.py $(ENGINE)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
