@@ -115,7 +115,9 @@ def drop_(config_path: Path, ids: tuple[str, ...], all_: bool) -> None:
     _missing(wanted, dropped)
 
 
-def _missing(wanted: list[str] | None, count: int) -> None:
-    if wanted is not None and count < len(wanted):
-        click.echo(f"{len(wanted) - count} of the given ids were not found", err=True)
+def _missing(wanted: list[str] | None, found: int) -> None:
+    if wanted is not None and found < len(wanted):
+        missing = len(wanted) - found
+        verb = "was" if missing == 1 else "were"
+        click.echo(f"{missing} of the given ids {verb} not found", err=True)
         raise SystemExit(1)
