@@ -1,4 +1,4 @@
-"""One fixture per real service: Redis, HTTP servers, SMTP.
+"""One fixture per real service: Redis, HTTP servers, SMTP, the archive's databases.
 
 Redis is the server named by ``NEWSWATCH_TEST_REDIS_URL`` (e.g. ``redis://127.0.0.1:6379/9``;
 tests FLUSHDB that database) or else an embedded redis-server started once per session. When
@@ -14,8 +14,10 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
+from newswatch.archive.database import Archive, open_archive
 from newswatch.errors import EmbeddedRedisError
 from newswatch.queue.embedded import EmbeddedRedis
+from tests.support.archive import empty_postgres
 from tests.support.http import Server
 from tests.support.smtp import SmtpServer
 
@@ -94,3 +96,35 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+POSTGRES_URL_ENV = "NEWSWATCH_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def archive_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty archive database: an SQLite file, or the PostgreSQL database named by
+    ``NEWSWATCH_TEST_POSTGRES_URL`` emptied (skipped locally without it, failing in CI)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('archive') / 'archive.sqlite3'}"
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if not url:
+        message = (
+            f"no PostgreSQL for the archive tests: set {POSTGRES_URL_ENV} "
+            "(e.g. postgresql://postgres@127.0.0.1:5432/nw_test, a database they may empty)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def archive(archive_url: str) -> Iterator[Archive]:
+    """The archive at ``archive_url``, migrated; closed after."""
+    opened = open_archive(archive_url)
+    try:
+        yield opened
+    finally:
+        opened.close()

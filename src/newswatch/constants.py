@@ -13,6 +13,10 @@ ENTRIES_STREAM = f"{PREFIX}:entries"
 ALERTS_STREAM = f"{PREFIX}:alerts"
 DEAD_LETTER_STREAM = f"{PREFIX}:dead"
 WORKERS_GROUP = "workers"
+# Articles on their way to the archive database: one record per processed article, written by
+# the worker with its story record and read by the archivers, which ack after the commit.
+ARCHIVE_STREAM = f"{PREFIX}:archive"
+ARCHIVERS_GROUP = "archivers"
 NOTIFIERS_GROUP = "notifiers"
 
 # Scheduling: sorted set of feed id -> next due (unix ms); one lease key per feed being polled.
@@ -61,6 +65,11 @@ DEFAULT_DIGEST_CRON = "0 * * * *"  # overflow digest of a notifier without its o
 DIGEST_MAX_ALERTS = 500
 BUDGET_WINDOW_S = 3600
 STREAM_RETAIN = 10_000  # acknowledged entries kept per work stream (for `status`)
+ARCHIVE_BATCH = 200  # archive records written per database transaction
+ARCHIVE_RETRY_S = (1.0, 2.0, 5.0, 10.0, 30.0)  # waits between tries while the database is down
+ARCHIVE_FILE = "archive.sqlite3"  # the default archive, in data_dir
+ARCHIVE_CONNECT_TIMEOUT_S = 5
+ARCHIVE_BUSY_TIMEOUT_MS = 30_000  # how long an SQLite writer waits for another one
 HOUSEKEEPING_S = 60.0
 OUTAGE_REPEAT_S = 60.0  # while Redis (or the archive) stays down, one log line per this long
 MAX_REDIRECTS = 5

@@ -16,6 +16,7 @@ extract/), so callers only ever see this tree::
     ├── QueueError             Redis is unreachable or a command failed
     │   ├── QueueUnavailable   Redis cannot be reached (also a ServiceUnavailable)
     │   └── EmbeddedRedisError the embedded Redis could not be started
+    ├── ArchiveError           the archive database is unreachable or a statement failed
     └── DeliveryError          a notifier could not deliver an alert
         ├── TransientDeliveryError  worth retrying (network, 408, 429, 5xx); carries retry_after
         └── PermanentDeliveryError  not worth retrying (other 4xx, bad address)
@@ -121,6 +122,10 @@ class QueueUnavailable(QueueError, ServiceUnavailable):
 
 class EmbeddedRedisError(QueueError):
     """Raised when the embedded Redis cannot be started (no server binary, bad data dir)."""
+
+
+class ArchiveError(NewswatchError):
+    """Raised when the archive database cannot be reached, migrated, read or written."""
 
 
 class DeliveryError(NewswatchError):

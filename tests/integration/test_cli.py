@@ -215,8 +215,12 @@ async def test_status_shows_streams_feed_health_and_latest_alerts(
     # The site's newest entry is from January 2026: far quieter than its usual gap, so silent.
     assert status["feeds"] == {"silent": 1, "failing": 1}
     assert {a["watch"] for a in status["latest_alerts"]} == {"peace", "zelenskyy"}
+    archive = status["archive"]
+    assert (archive["articles"], archive["alerts"]) == (3, 2) and archive["size_bytes"] > 0
+    assert archive["oldest"].startswith(status["generated_at"][:4])
     text = await asyncio.to_thread(CliRunner().invoke, main, ["status", "--config", str(config)])
     assert "latest alerts:" in text.output and "[zelenskyy]" in text.output
+    assert "archive: 3 articles, 2 alerts, oldest " in text.output
 
 
 def test_the_once_summary_counts_in_the_right_number() -> None:

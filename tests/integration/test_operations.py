@@ -20,6 +20,7 @@ from tests.support.http import Route, Server
 from tests.support.redis_server import RedisServer
 from tests.support.site import page, rss, serve_site
 from tests.support.smtp import free_port
+from tests.support.waiting import eventually
 
 HEAD = """
 redis: {{url: "{redis}", visibility_timeout: 2s}}
@@ -39,15 +40,6 @@ def config_text(redis: str, data: Path, hook: str, feeds: list[str], watches: li
     text = HEAD.format(redis=redis, data=data, hook=hook, http=http)
     text += "feeds:\n" + "".join(f'  - {{url: "{url}"}}\n' for url in feeds)
     return text + "watches:\n" + "".join(f"  - {w}\n" for w in watches)
-
-
-async def eventually(check: Callable[[], object], within_s: float = 20.0) -> None:
-    """Wait until ``check()`` is truthy."""
-    for _ in range(int(within_s * 10)):
-        if check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition not reached in time")
 
 
 NO_MATCH = "{id: football, query: 'Persib AND derby', notify: [hook]}"

@@ -139,6 +139,28 @@ class HttpConfig(Strict):
     listen: str | None = None
 
 
+_ARCHIVE_SCHEMES = ("sqlite:///", "postgresql://", "postgresql+psycopg://")
+
+
+def check_database_url(url: str) -> str:
+    """An SQLite or PostgreSQL URL, the databases the archive supports."""
+    if not url.startswith(_ARCHIVE_SCHEMES):
+        raise ValueError(f"must start with one of {', '.join(_ARCHIVE_SCHEMES)}")
+    return url
+
+
+class ArchiveConfig(Strict):
+    """``archive:``: where every processed article is kept, and for how long.
+
+    ``url``: ``postgresql://…`` for an archive shared by roles on several machines; omitted, an
+    SQLite file in ``data_dir``. ``keep``: articles not seen for this long are pruned.
+    """
+
+    enabled: bool = True
+    url: Annotated[str, AfterValidator(check_database_url)] | None = None
+    keep: Seconds = Field(30 * 86400.0, gt=0)
+
+
 class RetryConfig(Strict):
     """How long a notifier keeps trying an alert before it is dead-lettered."""
 
@@ -240,3 +262,4 @@ class Config(Strict):
     watches: list[WatchConfig] = Field(default_factory=list)
     notifiers: dict[str, Notifier] = Field(default_factory=dict)
     http: HttpConfig = HttpConfig()
+    archive: ArchiveConfig = ArchiveConfig()

@@ -1,9 +1,11 @@
 """Bounded storage: trim the work streams without dropping an unacknowledged entry.
 
 An entry older than both the group's last-delivered id and the oldest pending id has been
-acknowledged. Of those, the newest ``retain`` stay (``newswatch status`` shows recent alerts);
-older ones are removed with ``XTRIM MINID``. Markers (seen, delivered) expire by TTL and the
-per-feed seen sets are capped where they are written, so memory stays flat.
+acknowledged. Of those, the newest ``retain`` stay (``newswatch status`` shows recent alerts;
+none of the archive stream's, whose records are in the database once acknowledged); older ones
+are removed with ``XTRIM MINID``. Markers (seen, delivered) expire by TTL and the per-feed seen
+sets are capped where they are written, so memory stays flat. The archive database is pruned to
+``archive.keep``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from newswatch.constants import STREAM_RETAIN
+from newswatch.constants import ARCHIVE_STREAM, STREAM_RETAIN
+from newswatch.daemon.archiver import Archiver
 from newswatch.queue.info import STREAMS
 from newswatch.queue.streams import guard, translated
 
@@ -44,8 +47,7 @@ async def trim_stream(redis: Redis, stream: str, group: str, retain: int = STREA
     if info is None:
         return 0
     pending = await guard(redis.xpending(stream, group))
-    tail = await guard(redis.xrevrange(stream, count=retain)) or []
-    newest_kept = str(tail[-1][0]) if len(tail) == retain else "0-0"
+    newest_kept = await _tail_start(redis, stream, retain)
     floor = trim_floor(str(info["last-delivered-id"]), pending.get("min"), newest_kept)
     removed = int(await guard(redis.xtrim(stream, minid=floor, approximate=False)))
     if removed:
@@ -53,7 +55,18 @@ async def trim_stream(redis: Redis, stream: str, group: str, retain: int = STREA
     return removed
 
 
-async def housekeeping(redis: Redis) -> None:
-    """Trim every work stream."""
+async def _tail_start(redis: Redis, stream: str, retain: int) -> str | None:
+    """The oldest id of the newest ``retain`` entries ("0-0" when there are fewer; None when
+    none are to be retained)."""
+    if not retain:
+        return None
+    tail = await guard(redis.xrevrange(stream, count=retain)) or []
+    return str(tail[-1][0]) if len(tail) == retain else "0-0"
+
+
+async def housekeeping(redis: Redis, archiver: Archiver | None = None) -> None:
+    """Trim every work stream; prune the archive."""
     for stream, group in STREAMS.values():
-        await trim_stream(redis, stream, group)
+        await trim_stream(redis, stream, group, 0 if stream == ARCHIVE_STREAM else STREAM_RETAIN)
+    if archiver is not None:
+        await archiver.prune()

@@ -13,7 +13,9 @@ from typing import TextIO
 
 from redis.asyncio import Redis
 
+from newswatch.archive.database import Archive, create, database_url
 from newswatch.config import Config, Settings
+from newswatch.daemon.archiver import Archiver
 from newswatch.daemon.deliver import Deliverer
 from newswatch.daemon.poller import Poller
 from newswatch.daemon.stats import Stats
@@ -82,6 +84,7 @@ class Roles:
     name: str
     visibility_ms: int
     stdout: TextIO | None = None
+    archiver: Archiver | None = None
     retired: list[Mapping[str, Notifier]] = field(default_factory=list)
     _closing: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -132,6 +135,14 @@ async def close_all(notifiers: Mapping[str, Notifier]) -> None:
             log.exception("closing notifier %s failed", name)
 
 
+def open_archiver(settings: Settings) -> Archiver | None:
+    """The archiver of ``archive:`` (None when disabled); it connects at its first write."""
+    config = settings.config.archive
+    if not config.enabled:
+        return None
+    return Archiver(Archive(create(database_url(config, settings.data_dir))), config.keep)
+
+
 @asynccontextmanager
 async def open_roles(
     settings: Settings, stats: Stats, stdout: TextIO | None
@@ -149,15 +160,20 @@ async def open_roles(
                         poll_policy(settings))  # fmt: skip
         notifiers = build_notifiers(config.notifiers, stdout)
         deliverer = Deliverer(redis, notifiers, stats, policies(config))
+        archiver = open_archiver(settings)
+        if archiver is not None:
+            stack.callback(archiver.archive.close)
+        enabled = archiver is not None
         roles = Roles(
             poller=poller,
-            worker=Worker(redis, fetcher, settings.watchlist, routes(config), stats),
+            worker=Worker(redis, fetcher, settings.watchlist, routes(config), stats, enabled),
             deliverer=deliverer,
             pump=RetryPump(deliverer.sender, deliverer.retries, visibility_ms(settings)),
             redis=redis,
             name=name,
             visibility_ms=visibility_ms(settings),
             stdout=stdout,
+            archiver=archiver,
         )
         stack.push_async_callback(roles.aclose)
         yield roles

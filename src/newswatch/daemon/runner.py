@@ -15,6 +15,8 @@ from typing import TextIO
 from newswatch.config import Settings
 from newswatch.constants import (
     ALERTS_STREAM,
+    ARCHIVE_STREAM,
+    ARCHIVERS_GROUP,
     DIGEST_CHECK_S,
     DISPATCH_TICK_S,
     ENTRIES_STREAM,
@@ -53,6 +55,8 @@ async def run_once(
         if "worker" in roles:
             consumer = r.consumer(ENTRIES_STREAM, WORKERS_GROUP)
             await consume(consumer, sequential(consumer, r.worker.handle, stop), stop, burst=True)
+            if r.archiver is not None:
+                await r.archiver.drain(r.consumer(ARCHIVE_STREAM, ARCHIVERS_GROUP), stop)
         if "notifier" in roles:
             await deliver_once(r, stop)
     return stats
@@ -115,7 +119,8 @@ async def _start_roles(
     heartbeat: Heartbeat,
 ) -> list[asyncio.Task[None]]:
     tasks = []
-    jobs.every("housekeeping", HOUSEKEEPING_S, lambda: housekeeping(r.redis))
+    archiver = r.archiver if "worker" in roles else None
+    jobs.every("housekeeping", HOUSEKEEPING_S, lambda: housekeeping(r.redis, archiver))
     if "poller" in roles:
         await r.poller.sync()
 
@@ -129,6 +134,9 @@ async def _start_roles(
         consumer = r.consumer(ENTRIES_STREAM, WORKERS_GROUP)
         handler = sequential(consumer, r.worker.handle, stop)
         tasks.append(asyncio.create_task(consume(consumer, handler, stop, burst=False)))
+        if archiver is not None:
+            archive = r.consumer(ARCHIVE_STREAM, ARCHIVERS_GROUP)
+            tasks.append(asyncio.create_task(archiver.run(archive, stop, burst=False)))
     if "notifier" in roles:
         consumer = r.consumer(ALERTS_STREAM, NOTIFIERS_GROUP)
         tasks.append(asyncio.create_task(r.deliverer.consume(consumer, stop, burst=False)))

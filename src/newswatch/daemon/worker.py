@@ -6,7 +6,9 @@ URL the worker keeps the text version last alerted on and the feed-entry version
 entry version seen before costs one Redis read; a new one (re-published by the poller because
 the feed changed it, or the same story in another feed) is fetched and compared, and raises
 nothing unless the text changed materially. The entry is acknowledged only after its alerts
-are on the ``alerts`` stream.
+are on the ``alerts`` stream. With the archive on, the article's archive record (or, for an
+unchanged story, a sighting) is appended to the ``archive`` stream in the same transaction as
+the story record, after the alerts: the archiver writes it to the database later.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,10 +25,12 @@ from typing import Any
 from redis.asyncio import Redis
 
 from newswatch.alerts import Alert, ArticleInfo, build_alert, update_id
+from newswatch.archive.records import article_record, sighting_record
 from newswatch.constants import (
     ALERT_SEEN_PREFIX,
     ALERT_SEEN_TTL_S,
     ALERTS_STREAM,
+    ARCHIVE_STREAM,
     STORY_ENTRY_VERSIONS_MAX,
     STORY_PREFIX,
     STORY_TTL_S,
@@ -36,7 +41,7 @@ from newswatch.fetch import Fetcher, canonical_url, host_of
 from newswatch.match import Watchlist
 from newswatch.match.model import Document
 from newswatch.observe import metrics
-from newswatch.queue.streams import Message, guard
+from newswatch.queue.streams import Message, encode, guard
 from newswatch.story import TextVersion, entry_version, material_change, text_version
 
 log = logging.getLogger(__name__)
@@ -94,12 +99,14 @@ class Worker:
         watchlist: Watchlist,
         routes: Mapping[str, tuple[str, ...]],
         stats: Any,
+        archive: bool = False,
     ) -> None:
         self.redis = redis
         self.fetcher = fetcher
         self.watchlist = watchlist
         self.routes = routes
         self.stats = stats
+        self.archive = archive
         self._publish = redis.register_script(_PUBLISH_ALERT)
 
     async def handle(self, message: Message) -> bool:
@@ -117,21 +124,26 @@ class Worker:
         previous = TextVersion.decode(stored)
         if previous is not None and stored.get("page") == "1" and not article.from_page:
             return True  # the page failed this time: no comparing the summary with the page
+        record = sighting_record(key, time.time())
         if previous is None or material_change(previous, text):
-            for alert in self.alerts(article):
-                await self.publish(alert, text if previous is not None else None)
+            changed = text if previous is not None else None
+            alerts = [await self.publish(alert, changed) for alert in self.alerts(article)]
+            record = article_record(article.info, key, article.site, article.from_page,
+                                    text.fingerprint, alerts, time.time())  # fmt: skip
             self.stats.articles += 1
             metrics.ARTICLES.labels("page" if article.from_page else "summary").inc()
             previous = text
         fields = {**previous.encode(), "page": "1" if article.from_page else "0"}
         fields["entries"] = " ".join([*seen, version][-STORY_ENTRY_VERSIONS_MAX:])
-        await self._remember(record_key, fields)
+        await self._remember(record_key, fields, record)
         return True
 
-    async def _remember(self, key: str, fields: dict[str, str]) -> None:
+    async def _remember(self, key: str, fields: dict[str, str], record: dict[str, Any]) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
             pipe.expire(key, STORY_TTL_S)
+            if self.archive:
+                pipe.xadd(ARCHIVE_STREAM, encode(record))  # type: ignore[arg-type]
             await guard(pipe.execute())
 
     async def article(self, entry: Mapping[str, Any], key: str) -> Article:
@@ -184,9 +196,10 @@ class Worker:
             for match in self.watchlist.match(article.document())
         ]
 
-    async def publish(self, alert: Alert, changed: TextVersion | None = None) -> None:
+    async def publish(self, alert: Alert, changed: TextVersion | None = None) -> Alert:
         """Append the alert to the stream unless this (watch, story) already alerted; with
-        ``changed`` (a material change of the story), append an update of the first alert."""
+        ``changed`` (a material change of the story), append an update of the first alert.
+        Returns the alert this match stands for: the update when one was raised."""
         fingerprint = changed.fingerprint if changed else ""
         update = replace(alert, id=update_id(alert.id, fingerprint), update_of=alert.id)
         keys = [ALERT_SEEN_PREFIX + alert.id, ALERT_SEEN_PREFIX + update.id, ALERTS_STREAM]
@@ -203,6 +216,8 @@ class Worker:
             self.stats.updates += 1
             log.info("alert %s: update of %s (%s changed)", update.id, alert.id,
                      alert.article.url, extra={**ids, "alert": update.id})  # fmt: skip
+            return update
+        return alert
 
 
 def _body(alert: Alert) -> str:

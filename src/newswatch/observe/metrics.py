@@ -66,6 +66,25 @@ STREAM_LAG = Gauge(
 STREAM_CONSUMERS = Gauge(
     "newswatch_stream_consumers", "Consumers in the stream's group.", ["stream"], registry=REGISTRY
 )
+ARCHIVE_RECORDS = Counter(
+    "newswatch_archive_records", "Archive records written to the database.", registry=REGISTRY
+)
+ARCHIVE_FAILURES = Counter(
+    "newswatch_archive_failures", "Archive batches that could not be written (left in Redis).",
+    registry=REGISTRY,
+)  # fmt: skip
+ARCHIVE_PRUNED = Counter(
+    "newswatch_archive_pruned", "Articles deleted from the archive by retention.",
+    registry=REGISTRY,
+)  # fmt: skip
+ARCHIVE_WRITE_SECONDS = Histogram(
+    "newswatch_archive_write_seconds", "Time to write one batch of archive records.",
+    buckets=_LATENCY_BUCKETS, registry=REGISTRY,
+)  # fmt: skip
+ARCHIVE_UP = Gauge(
+    "newswatch_archive_up", "1 when the archive database answered the last call, else 0.",
+    registry=REGISTRY,
+)  # fmt: skip
 LAST_TICK = Gauge(
     "newswatch_scheduler_last_tick_seconds", "Unix time of the poller's last dispatch tick.",
     registry=REGISTRY,

@@ -10,6 +10,8 @@ from redis.exceptions import RedisError, ResponseError
 
 from newswatch.constants import (
     ALERTS_STREAM,
+    ARCHIVE_STREAM,
+    ARCHIVERS_GROUP,
     DEAD_LETTER_STREAM,
     ENTRIES_STREAM,
     NOTIFIERS_GROUP,
@@ -18,7 +20,11 @@ from newswatch.constants import (
 from newswatch.queue.streams import guard, translated
 
 LAG_SCAN_MAX = 100_000
-STREAMS = {"entries": (ENTRIES_STREAM, WORKERS_GROUP), "alerts": (ALERTS_STREAM, NOTIFIERS_GROUP)}
+STREAMS = {
+    "entries": (ENTRIES_STREAM, WORKERS_GROUP),
+    "alerts": (ALERTS_STREAM, NOTIFIERS_GROUP),
+    "archive": (ARCHIVE_STREAM, ARCHIVERS_GROUP),
+}
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,11 @@ class Consumer:
         """Acknowledge a message whose work is done."""
         await guard(self.redis.xack(self.stream, self.group, message_id))
 
+    async def ack_many(self, message_ids: list[str]) -> None:
+        """Acknowledge several messages at once."""
+        if message_ids:
+            await guard(self.redis.xack(self.stream, self.group, *message_ids))
+
     async def pending_count(self) -> int:
         """Messages delivered to any consumer of the group and not yet acknowledged."""
         info = await guard(self.redis.xpending(self.stream, self.group))
