@@ -74,7 +74,7 @@ async def test_alerts_flow_while_the_archive_is_down_and_it_catches_up(
     tmp_path: Path, redis_url_clean: str, archive_url: str,
     make_http_server: Callable[[], Server], caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
-    caplog.set_level(logging.INFO, logger="newswatch.daemon.archiver")
+    caplog.set_level(logging.INFO, logger="newswatch.observe.outage")
     gate = Gate(archive_url, tmp_path)
     gate.close()
     hook = make_http_server()

@@ -21,6 +21,7 @@ from newswatch.constants import ARCHIVE_BATCH, ARCHIVE_RETRY_S
 from newswatch.daemon.loop import BatchHandler, consume
 from newswatch.errors import ArchiveError
 from newswatch.observe import metrics
+from newswatch.observe.outage import Outage
 from newswatch.queue.streams import Consumer, Message
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class Archiver:
         self.archive = archive
         self.keep_s = keep_s
         self.migrated = False
-        self.outage = Outage()
+        self.outage = Outage("archive database")
         self.failures = 0
 
     async def run(self, consumer: Consumer, stop: asyncio.Event, *, burst: bool) -> None:
@@ -91,9 +92,9 @@ class Archiver:
             await asyncio.to_thread(self._write, records)
         except ArchiveError as exc:
             metrics.ARCHIVE_FAILURES.inc()
-            self.outage.failed(exc)
+            self._failed(exc)
             raise
-        self.outage.answered()
+        self._answered()
         metrics.ARCHIVE_WRITE_SECONDS.observe(time.perf_counter() - started)
         metrics.ARCHIVE_RECORDS.inc(len(records))
 
@@ -108,35 +109,21 @@ class Archiver:
         try:
             removed = await asyncio.to_thread(self._prune, time.time() - self.keep_s)
         except ArchiveError as exc:
-            self.outage.failed(exc)
+            self._failed(exc)
             return 0
-        self.outage.answered()
+        self._answered()
         if removed:
             metrics.ARCHIVE_PRUNED.inc(removed)
             log.info("archive: pruned %d articles not seen for %s s", removed, int(self.keep_s))
         return removed
 
+    def _failed(self, exc: ArchiveError) -> None:
+        metrics.ARCHIVE_UP.set(0)
+        self.outage.failed(exc)
+
+    def _answered(self) -> None:
+        metrics.ARCHIVE_UP.set(1)
+        self.outage.answered()
+
     def _prune(self, before: float) -> int:
         return prune(self.archive, before) if self.migrated else 0
-
-
-class Outage:
-    """The database's outage, logged once when it begins and once when it ends."""
-
-    def __init__(self) -> None:
-        self.since: float | None = None
-
-    def failed(self, error: BaseException) -> None:
-        """A call could not reach the database."""
-        metrics.ARCHIVE_UP.set(0)
-        if self.since is None:
-            self.since = time.monotonic()
-            log.warning("archive database unreachable: %s; records wait in Redis", error)
-
-    def answered(self) -> None:
-        """A call reached the database."""
-        metrics.ARCHIVE_UP.set(1)
-        if self.since is not None:
-            log.info("archive database reachable again after %.1f s",
-                     time.monotonic() - self.since)  # fmt: skip
-            self.since = None
