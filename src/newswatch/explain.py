@@ -75,7 +75,6 @@ def as_json(article: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
 
 def as_text(article: dict[str, Any], matches: list[Match], color: bool) -> str:
     """A readable report with the hits highlighted."""
-    start, end = (_HI, _RESET) if color else ("»", "«")
     lines = [
         f"{article.get('title') or '(no title)'}",
         f"{article['url']} · language {article.get('language') or '?'} · "
@@ -85,9 +84,15 @@ def as_text(article: dict[str, Any], matches: list[Match], color: bool) -> str:
     if not matches:
         lines.append("no watch matches")
     for m in matches:
-        terms = ", ".join(f"{h.field}:{h.term}@{h.start}" for h in m.hits)
-        lines += [f"✔ {m.watch}", f"  hits: {terms}"]
-        if m.entities:
-            lines.append(f"  entities: {', '.join(m.entities)}")
-        lines += [f"  {mark(m.snippet.text, m.snippet.marks, start, end)}", ""]
+        lines += [f"✔ {m.watch}", *match_lines(m, color), ""]
     return "\n".join(lines)
+
+
+def match_lines(m: Match, color: bool) -> list[str]:
+    """A match's evidence as ``test`` shows it: hits, entities, the snippet with hits marked."""
+    start, end = (_HI, _RESET) if color else ("»", "«")
+    terms = ", ".join(f"{h.field}:{h.term}@{h.start}" for h in m.hits)
+    lines = [f"  hits: {terms}"]
+    if m.entities:
+        lines.append(f"  entities: {', '.join(m.entities)}")
+    return [*lines, f"  {mark(m.snippet.text, m.snippet.marks, start, end)}"]

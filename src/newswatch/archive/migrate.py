@@ -22,6 +22,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 LOCK_KEY = 0x6E77_6172  # "nwar": the advisory lock key of newswatch archive migrations
 
 log = logging.getLogger(__name__)
+logging.getLogger("alembic").setLevel(logging.WARNING)  # its progress lines; ours says it once
 
 
 def _config() -> Config:
@@ -54,6 +55,5 @@ def upgrade(archive: Archive) -> None:
             return
         config = _config()
         config.attributes["connection"] = conn
-        logging.getLogger("alembic").setLevel(logging.WARNING)
         command.upgrade(config, "head")
         log.info("archive schema migrated from %s to %s", found or "empty", target)

@@ -104,7 +104,7 @@ def _validate(path: Path, located: Located) -> Settings:
     problems += feed_problems
     if problems:
         raise ConfigError(sorted(problems, key=_order))
-    watchlist = compile_watchlist(_watch_specs(config), _entity_specs(config))
+    watchlist = compile_watchlist(_watch_specs(config), entity_specs(config))
     return Settings(path=path, config=config, feeds=feeds, watchlist=watchlist)
 
 
@@ -217,7 +217,7 @@ def _watch_specs(config: m.Config) -> list[WatchSpec]:
     return [WatchSpec(id=w.id, query=w.query) for w in config.watches]
 
 
-def _entity_specs(config: m.Config) -> dict[str, EntitySpec]:
+def entity_specs(config: m.Config) -> dict[str, EntitySpec]:
     return {
         eid: EntitySpec(
             id=eid,
