@@ -1,30 +1,45 @@
 import asyncio
-import time
+
+import pytest
 
 from newswatch.fetch.politeness import HostGate
 
 
-async def _request(gate: HostGate, host: str, log: list[tuple[str, float]], hold: float) -> None:
+class VirtualClock:
+    """A clock that only moves when a paced request sleeps, so pacing is checked exactly.
+
+    A sleep yields to the loop, then moves time to the end of that sleep (never backwards): no
+    start can come before the end of its wait, and a busy machine changes nothing."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        until = self.now + seconds
+        await asyncio.sleep(0)
+        self.now = max(self.now, until)
+
+
+def virtual_gate(per_host: int, delay_s: float) -> tuple[HostGate, VirtualClock]:
+    clock = VirtualClock()
+    return HostGate(per_host, delay_s, clock=clock, sleep=clock.sleep), clock
+
+
+async def _request(
+    gate: HostGate, host: str, log: list[tuple[str, float]], clock: VirtualClock | None = None
+) -> None:
     async with gate.slot(host):
-        log.append((host, time.monotonic()))
-        await asyncio.sleep(hold)
+        log.append((host, clock() if clock else 0.0))
 
 
 async def test_requests_to_one_host_start_at_least_the_delay_apart() -> None:
-    gate = HostGate(per_host=4, delay_s=0.05)
+    gate, clock = virtual_gate(per_host=4, delay_s=0.05)
     log: list[tuple[str, float]] = []
-    before = time.monotonic()
-    await asyncio.gather(*(_request(gate, "a", log, 0.0) for _ in range(4)))
-    assert_paced([t for _, t in log], before, 0.05)
-
-
-def assert_paced(starts: list[float], before: float, delay_s: float) -> None:
-    """The k-th start came k delays or more after ``before`` (when the first could start).
-
-    Not the gap between two starts: a busy machine may pause a task between the gate's
-    admission and its log entry, which shortens the gap after it (a flaky test), but nothing
-    can make a start early."""
-    assert all(t - before >= k * delay_s * 0.99 for k, t in enumerate(sorted(starts)))
+    await asyncio.gather(*(_request(gate, "a", log, clock) for _ in range(4)))
+    assert sorted(t for _, t in log) == pytest.approx([0.0, 0.05, 0.1, 0.15])
 
 
 async def test_other_hosts_do_not_wait() -> None:
@@ -59,17 +74,18 @@ async def test_at_most_per_host_at_once() -> None:
 
 async def test_idle_hosts_are_forgotten() -> None:
     gate = HostGate(per_host=2, delay_s=0.0)
-    await asyncio.gather(*(_request(gate, f"h{i}", [], 0.0) for i in range(3000)))
+    await asyncio.gather(*(_request(gate, f"h{i}", []) for i in range(3000)))
     assert len(gate) == 0
 
 
 async def test_a_slowed_down_host_is_paced_by_its_own_delay() -> None:
-    gate = HostGate(per_host=4, delay_s=0.0)
+    gate, clock = virtual_gate(per_host=4, delay_s=0.0)
     gate.slow_down("slow", 0.05)
     log: list[tuple[str, float]] = []
-    before = time.monotonic()
-    await asyncio.gather(*(_request(gate, h, log, 0.0) for h in ["slow"] * 3 + ["fast"] * 3))
-    assert_paced([t for h, t in log if h == "slow"], before, 0.05)
+    hosts = ["slow"] * 3 + ["fast"] * 3
+    await asyncio.gather(*(_request(gate, h, log, clock) for h in hosts))
+    assert [t for h, t in log if h == "fast"] == [0.0, 0.0, 0.0]  # no wait for the slow host
+    assert sorted(t for h, t in log if h == "slow") == [0.0, 0.05, 0.1]
     assert gate.delay("fast") == 0.0 and gate.delay("slow") == 0.05
     assert not gate.ready("slow")  # the next turn is still ahead
     gate.slow_down("slow", 0.0)  # a delay no longer asked for

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 _SWEEP_AT = 1024
@@ -29,11 +29,16 @@ class HostGate:
     """Admits requests to a host under the per-host concurrency limit and start delay."""
 
     def __init__(
-        self, per_host: int, delay_s: float, clock: Callable[[], float] = time.monotonic
+        self,
+        per_host: int,
+        delay_s: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.per_host = per_host
         self.delay_s = delay_s
         self._clock = clock
+        self._sleep = sleep  # with ``clock``, a virtual time for tests
         self._hosts: dict[str, _Host] = {}
         self._slow: OrderedDict[str, float] = OrderedDict()  # hosts with a longer delay
 
@@ -103,7 +108,7 @@ class HostGate:
         start = max(now, entry.next_start)
         entry.next_start = start + delay_s  # reserved before sleeping: no two share a start
         if start > now:
-            await asyncio.sleep(start - now)
+            await self._sleep(start - now)
 
     def _sweep(self) -> None:
         now = self._clock()
