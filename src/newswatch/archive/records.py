@@ -41,7 +41,7 @@ def article_record(
         "fingerprint": fingerprint,
         "seen_at": seen_at,
         "article": article,
-        "alerts": [_alert(alert) for alert in alerts],
+        "alerts": [alert_fields(alert) for alert in alerts],
     }
 
 
@@ -51,7 +51,8 @@ def sighting_record(canonical_url: str, seen_at: float) -> dict[str, Any]:
             "seen_at": seen_at}  # fmt: skip
 
 
-def _alert(alert: Alert) -> dict[str, Any]:
+def alert_fields(alert: Alert) -> dict[str, Any]:
+    """What a record says of an alert."""
     return {
         "alert_id": alert.id,
         "watch": alert.watch,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from newswatch.alerts import Alert
 from newswatch.archive.database import Archive
-from newswatch.archive.records import Batch, batch
+from newswatch.archive.records import Batch, alert_fields, batch, match_row
 from newswatch.archive.schema import articles, matches
 
 _REPLACED = ("url", "title", "text", "feed", "site", "language", "author", "published",
@@ -35,6 +36,14 @@ def write_records(archive: Archive, records: Iterable[dict[str, Any]]) -> Batch:
         if rows.matches:
             _insert_matches(archive, conn, list(rows.matches.values()))
     return rows
+
+
+def write_alerts(archive: Archive, alerts: Sequence[tuple[str, Alert]]) -> None:
+    """Record alerts raised on archived articles (by canonical URL) outside the worker."""
+    rows = [match_row(url, alert_fields(alert)) for url, alert in alerts]
+    if rows:
+        with archive.begin("writing alerts") as conn:
+            _insert_matches(archive, conn, rows)
 
 
 def _upsert(archive: Archive) -> Any:

@@ -14,7 +14,6 @@ the story record, after the alerts: the archiver writes it to the database later
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -24,17 +23,15 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from newswatch.alerts import Alert, ArticleInfo, build_alert, update_id
+from newswatch.alerts import Alert, ArticleInfo, build_alert
 from newswatch.archive.records import article_record, sighting_record
 from newswatch.constants import (
-    ALERT_SEEN_PREFIX,
-    ALERT_SEEN_TTL_S,
-    ALERTS_STREAM,
     ARCHIVE_STREAM,
     STORY_ENTRY_VERSIONS_MAX,
     STORY_PREFIX,
     STORY_TTL_S,
 )
+from newswatch.daemon.publish import Publisher
 from newswatch.errors import SourceError
 from newswatch.extract import detect_language, extract_article_async
 from newswatch.fetch import Fetcher, canonical_url, host_of
@@ -45,20 +42,6 @@ from newswatch.queue.streams import Message, encode, guard
 from newswatch.story import TextVersion, entry_version, material_change, text_version
 
 log = logging.getLogger(__name__)
-
-# The first alert of (watch, story) if there was none; else the update, if one is offered and
-# this version of the story has not raised it yet. Returns 1 (first), 2 (update) or 0.
-_PUBLISH_ALERT = """
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('XADD', KEYS[3], '*', 'data', ARGV[2])
-  return 1
-end
-if ARGV[3] ~= '' and redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('XADD', KEYS[3], '*', 'data', ARGV[3])
-  return 2
-end
-return 0
-"""
 
 
 @dataclass(frozen=True)
@@ -107,7 +90,7 @@ class Worker:
         self.routes = routes
         self.stats = stats
         self.archive = archive
-        self._publish = redis.register_script(_PUBLISH_ALERT)
+        self.publisher = Publisher(redis, stats)
 
     async def handle(self, message: Message) -> bool:
         """Process one entry; True when it can be acknowledged."""
@@ -127,7 +110,7 @@ class Worker:
         record = sighting_record(key, time.time())
         if previous is None or material_change(previous, text):
             changed = text if previous is not None else None
-            alerts = [await self.publish(alert, changed) for alert in self.alerts(article)]
+            alerts = [(await self.publisher.publish(a, changed))[0] for a in self.alerts(article)]
             record = article_record(article.info, key, article.site, article.from_page,
                                     text.fingerprint, alerts, time.time())  # fmt: skip
             self.stats.articles += 1
@@ -195,30 +178,3 @@ class Worker:
             )
             for match in self.watchlist.match(article.document())
         ]
-
-    async def publish(self, alert: Alert, changed: TextVersion | None = None) -> Alert:
-        """Append the alert to the stream unless this (watch, story) already alerted; with
-        ``changed`` (a material change of the story), append an update of the first alert.
-        Returns the alert this match stands for: the update when one was raised."""
-        fingerprint = changed.fingerprint if changed else ""
-        update = replace(alert, id=update_id(alert.id, fingerprint), update_of=alert.id)
-        keys = [ALERT_SEEN_PREFIX + alert.id, ALERT_SEEN_PREFIX + update.id, ALERTS_STREAM]
-        args: list[str | int] = [ALERT_SEEN_TTL_S, _body(alert), _body(update) if changed else ""]
-        raised = await guard(self._publish(keys=keys, args=args))
-        if raised:
-            self.stats.alerts += 1
-            metrics.ALERTS.labels(alert.watch).inc()
-        ids = {"alert": alert.id, "watch": alert.watch, "entry": alert.article.url}
-        if raised == 1:
-            log.info("alert %s: watch %s matched %s", alert.id, alert.watch, alert.article.url,
-                     extra=ids)  # fmt: skip
-        elif raised == 2:
-            self.stats.updates += 1
-            log.info("alert %s: update of %s (%s changed)", update.id, alert.id,
-                     alert.article.url, extra={**ids, "alert": update.id})  # fmt: skip
-            return update
-        return alert
-
-
-def _body(alert: Alert) -> str:
-    return json.dumps(alert.to_message(), ensure_ascii=False, separators=(",", ":"))
