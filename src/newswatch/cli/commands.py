@@ -42,8 +42,10 @@ def run(config_path: Path, roles: tuple[str, ...], once: bool) -> None:
 @main.command()
 @config_option
 def check(config_path: Path) -> None:
-    """Validate a config; print FILE:LINE:COL: message for every problem."""
+    """Validate a config; print FILE:LINE:COL: message for every problem (and warning)."""
     settings = load_settings(config_path)
+    for problem in settings.warnings:
+        click.echo(str(problem), err=True)
     for warning in config_warnings(settings):
         click.echo(f"{settings.path}: warning: {warning}", err=True)
     feeds = count(len(settings.feeds), "feed")

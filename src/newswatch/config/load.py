@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from newswatch.config import model as m
+from newswatch.config.advice import config_warnings
 from newswatch.config.opml import read_opml
 from newswatch.config.scalarpos import position_in_scalar
 from newswatch.config.yamlpos import Located, load_located
@@ -44,6 +45,8 @@ class Settings:
     config: m.Config
     feeds: tuple[Feed, ...]
     watchlist: Watchlist
+    warnings: tuple[ConfigProblem, ...] = ()
+    """What ``check`` warns about: valid, but probably not what was meant."""
 
     @property
     def data_dir(self) -> Path:
@@ -105,7 +108,8 @@ def _validate(path: Path, located: Located) -> Settings:
     if problems:
         raise ConfigError(sorted(problems, key=_order))
     watchlist = compile_watchlist(_watch_specs(config), entity_specs(config))
-    return Settings(path=path, config=config, feeds=feeds, watchlist=watchlist)
+    warnings = tuple(config_warnings(name, located, config))
+    return Settings(path=path, config=config, feeds=feeds, watchlist=watchlist, warnings=warnings)
 
 
 def _problem(name: str, located: Located, err: ErrorDetails) -> ConfigProblem:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from newswatch.config.durations import parse_duration
+from newswatch.config.listen import parse_listen
 from newswatch.config.schedules import (
     check_clock,
     check_cron,
@@ -21,6 +22,9 @@ from newswatch.config.schedules import (
 )
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
+
+MIN_TOKEN_CHARS = 16
+"""``http.token`` is at least this long (``openssl rand -hex 32`` makes a good one)."""
 
 
 class Strict(BaseModel):
@@ -133,10 +137,28 @@ class DigestConfig(Strict):
     timezone: TimeZone = "UTC"
 
 
-class HttpConfig(Strict):
-    """``http:``: where /metrics and /healthz are served."""
+def _check_listen(listen: str) -> str:
+    parse_listen(listen)
+    return listen
 
-    listen: str | None = None
+
+def _check_token(token: str) -> str:
+    if len(token) < MIN_TOKEN_CHARS:
+        raise ValueError(
+            f"must be at least {MIN_TOKEN_CHARS} characters (`openssl rand -hex 32` makes one)"
+        )
+    return token
+
+
+class HttpConfig(Strict):
+    """``http:``: where /metrics and /healthz (and the views of ``newswatch.web``) are served.
+
+    ``token``: when set, every route but /healthz needs it (``Authorization: Bearer TOKEN`` or
+    ``?token=TOKEN``); write it as ``"${VAR}"`` so it stays out of the file.
+    """
+
+    listen: Annotated[str, AfterValidator(_check_listen)] | None = None
+    token: Annotated[str, AfterValidator(_check_token)] | None = None
 
 
 _ARCHIVE_SCHEMES = ("sqlite:///", "postgresql://", "postgresql+psycopg://")

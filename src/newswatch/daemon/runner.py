@@ -34,7 +34,8 @@ from newswatch.daemon.reload import watch_config
 from newswatch.daemon.roles import Roles, open_roles
 from newswatch.daemon.stats import Stats
 from newswatch.observe.metrics import Heartbeat
-from newswatch.observe.server import HealthInputs, serve
+from newswatch.observe.server import HealthInputs
+from newswatch.web import serve
 from newswatch.words import count
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,8 @@ async def run_forever(
     flight, return. The config file is watched and reloaded (also on SIGHUP)."""
     stats = Stats()
     stop = stop or asyncio.Event()
+    for warning in settings.warnings:
+        log.warning("%s", warning)
     _install_signal_handlers(stop)
     heartbeat = Heartbeat()
     async with open_roles(settings, stats, stdout) as r, AsyncExitStack() as stack:
@@ -90,9 +93,10 @@ async def run_forever(
         settle_heap()
         jobs.start()
         stack.push_async_callback(jobs.finish)
-        if settings.config.http.listen:
-            inputs = HealthInputs(r.redis, roles, heartbeat)
-            await stack.enter_async_context(serve(settings.config.http.listen, inputs))
+        http = settings.config.http
+        if http.listen:
+            health = HealthInputs(r.redis, roles, heartbeat)
+            await stack.enter_async_context(serve(http.listen, health, http.token))
 
         async def reload(new: Settings) -> None:
             await r.apply(new)

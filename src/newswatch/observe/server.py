@@ -1,4 +1,4 @@
-"""/metrics (Prometheus text) and /healthz on ``http.listen``, served by aiohttp."""
+"""/metrics (Prometheus text) and /healthz on ``http.listen`` (served by ``newswatch.web``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator, Collection
-from contextlib import asynccontextmanager
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -63,8 +62,8 @@ async def health(inputs: HealthInputs) -> tuple[bool, dict[str, object]]:
     return ok, details
 
 
-def make_app(inputs: HealthInputs) -> web.Application:
-    """The aiohttp application."""
+def routes(inputs: HealthInputs) -> list[web.RouteDef]:
+    """GET /metrics and GET /healthz (the app is made in ``newswatch.web``)."""
 
     async def metrics_view(_request: web.Request) -> web.Response:
         # Without Redis the counters are still worth serving; /healthz reports the outage.
@@ -79,26 +78,4 @@ def make_app(inputs: HealthInputs) -> web.Application:
         body = json.dumps({"status": "ok" if ok else "unhealthy", **details})
         return web.Response(text=body, status=200 if ok else 503, content_type="application/json")
 
-    app = web.Application()
-    app.router.add_get("/metrics", metrics_view)
-    app.router.add_get("/healthz", healthz_view)
-    return app
-
-
-def parse_listen(listen: str) -> tuple[str, int]:
-    """``host:port`` (IPv6 as ``[::1]:9108``)."""
-    host, _, port = listen.rpartition(":")
-    return host.strip("[]") or "127.0.0.1", int(port)
-
-
-@asynccontextmanager
-async def serve(listen: str, inputs: HealthInputs) -> AsyncIterator[web.AppRunner]:
-    """Serve /metrics and /healthz on ``listen`` until the context exits."""
-    runner = web.AppRunner(make_app(inputs), access_log=None)
-    await runner.setup()
-    host, port = parse_listen(listen)
-    await web.TCPSite(runner, host, port).start()
-    try:
-        yield runner
-    finally:
-        await runner.cleanup()
+    return [web.get("/metrics", metrics_view), web.get("/healthz", healthz_view)]
