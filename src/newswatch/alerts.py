@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from newswatch.match.model import Hit, Match
+from newswatch.match.model import ConceptHit, Hit, Match
 
 PAYLOAD_VERSION = 1
 DIGEST_KIND = "digest"
@@ -60,6 +60,7 @@ class Alert:
     marks: tuple[tuple[int, int], ...] = field(default=())
     update_of: str | None = None
     replay: bool = False
+    concepts: tuple[ConceptHit, ...] = ()
 
     def payload(self) -> dict[str, Any]:
         """The webhook payload, version 1 (DESIGN.md)."""
@@ -70,6 +71,7 @@ class Alert:
             "detected_at": self.detected_at,
             "article": asdict(self.article),
             "hits": [asdict(hit) for hit in self.hits],
+            "concepts": [asdict(c) for c in self.concepts],
             "entities": list(self.entities),
             "update_of": self.update_of,
         }
@@ -95,6 +97,7 @@ class Alert:
             detected_at=payload["detected_at"],
             article=ArticleInfo(**payload["article"]),
             hits=tuple(Hit(**hit) for hit in payload["hits"]),
+            concepts=tuple(ConceptHit(**c) for c in payload.get("concepts", ())),
             entities=tuple(payload.get("entities", ())),
             notify=tuple(message.get("notify", ())),
             marks=tuple((int(a), int(b)) for a, b in message.get("marks", ())),
@@ -177,8 +180,9 @@ def build_alert(
     canonical_url: str,
     detected_at: str,
     notify: tuple[str, ...],
+    concepts: tuple[ConceptHit, ...] = (),
 ) -> Alert:
-    """The alert for a watch that matched an article."""
+    """The alert for a watch that matched an article (``concepts``: its concept hits)."""
     snippet = match.snippet
     return Alert(
         id=alert_id(match.watch, canonical_url),
@@ -188,5 +192,6 @@ def build_alert(
         hits=match.hits,
         entities=match.entities,
         notify=notify,
+        concepts=concepts,
         marks=snippet.marks,
     )

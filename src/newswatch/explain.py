@@ -12,8 +12,8 @@ from newswatch.config import Settings
 from newswatch.errors import SourceError
 from newswatch.extract import extract_article_async, plain_article
 from newswatch.fetch import Fetcher, host_of
-from newswatch.match.model import Document, Match
-from newswatch.notify.console import mark
+from newswatch.match.model import ConceptHit, Document, Match
+from newswatch.notify.console import concept_line, mark
 from newswatch.words import count
 
 _HI, _RESET = "\033[1;33m", "\033[0m"
@@ -52,12 +52,16 @@ def _read_file(path: Path) -> tuple[bytes, str]:
         raise SourceError(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
 
 
-def explain(settings: Settings, document: Document) -> list[Match]:
-    """The watches of ``settings`` that match ``document``."""
-    return settings.watchlist.match(document)
+Explained = tuple[Match, tuple[ConceptHit, ...]]
 
 
-def as_json(article: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
+def explain(settings: Settings, document: Document) -> list[Explained]:
+    """The watches of ``settings`` that match ``document``, each with its concept hits."""
+    watchlist = settings.watchlist
+    return [(m, watchlist.concept_hits(m)) for m in watchlist.match(document)]
+
+
+def as_json(article: dict[str, Any], matches: list[Explained]) -> dict[str, Any]:
     """The ``--json`` structure of DESIGN.md."""
     return {
         "article": article,
@@ -65,15 +69,16 @@ def as_json(article: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
             {
                 "watch": m.watch,
                 "hits": [asdict(h) for h in m.hits],
+                "concepts": [asdict(c) for c in concepts],
                 "entities": list(m.entities),
                 "snippet": m.snippet.text,
             }
-            for m in matches
+            for m, concepts in matches
         ],
     }
 
 
-def as_text(article: dict[str, Any], matches: list[Match], color: bool) -> str:
+def as_text(article: dict[str, Any], matches: list[Explained], color: bool) -> str:
     """A readable report with the hits highlighted."""
     lines = [
         f"{article.get('title') or '(no title)'}",
@@ -83,16 +88,19 @@ def as_text(article: dict[str, Any], matches: list[Match], color: bool) -> str:
     ]
     if not matches:
         lines.append("no watch matches")
-    for m in matches:
-        lines += [f"✔ {m.watch}", *match_lines(m, color), ""]
+    for m, concepts in matches:
+        lines += [f"✔ {m.watch}", *match_lines(m, color, concepts), ""]
     return "\n".join(lines)
 
 
-def match_lines(m: Match, color: bool) -> list[str]:
-    """A match's evidence as ``test`` shows it: hits, entities, the snippet with hits marked."""
+def match_lines(m: Match, color: bool, concepts: tuple[ConceptHit, ...] = ()) -> list[str]:
+    """A match's evidence as ``test`` shows it: hits, the concepts they are forms of,
+    entities, the snippet with hits marked."""
     start, end = (_HI, _RESET) if color else ("»", "«")
     terms = ", ".join(f"{h.field}:{h.term}@{h.start}" for h in m.hits)
     lines = [f"  hits: {terms}"]
+    if concepts:
+        lines.append(f"  concepts: {concept_line(concepts)}")
     if m.entities:
         lines.append(f"  entities: {', '.join(m.entities)}")
     return [*lines, f"  {mark(m.snippet.text, m.snippet.marks, start, end)}"]

@@ -32,9 +32,7 @@ entities:
   zelenskyy: {{names: [Volodymyr Zelenskyy, Зеленський]}}
 watches:
   - id: ukraine-peace-talks
-    query: >-
-      (Ukraine OR Ukraina) AND (peace OR damai OR perdamaian)
-      AND (talks OR pertemuan OR meeting)
+    query: 'country:UA AND ~peace AND (~talks OR ~meeting)'
     notify: [hook]
   - id: zelenskyy
     query: 'entity:zelenskyy'
@@ -105,9 +103,14 @@ async def test_seed_story_alerts_exactly_the_expected_watches(
     for post in posts:
         payload = json.loads(post.body)
         assert set(payload) == {
-            "version", "id", "watch", "detected_at", "article", "hits", "entities", "update_of"
+            "version", "id", "watch", "detected_at", "article", "hits", "concepts", "entities",
+            "update_of",
         }  # fmt: skip
         assert payload["update_of"] is None
+        concepts = {c["concept"] for c in payload["concepts"]}
+        assert concepts == (
+            {"peace", "meeting", "talks"} if payload["watch"] != "zelenskyy" else set()
+        )
         assert payload["version"] == 1
         assert post.headers["idempotency-key"] == payload["id"]
         assert post.headers["content-type"] == "application/json"

@@ -39,8 +39,10 @@ def test_payload_has_update_of_null_for_a_first_alert() -> None:
     payload = ALERT.payload()
     assert payload["update_of"] is None
     assert set(payload) == {
-        "version", "id", "watch", "detected_at", "article", "hits", "entities", "update_of",
+        "version", "id", "watch", "detected_at", "article", "hits", "concepts", "entities",
+        "update_of",
     }  # fmt: skip
+    assert payload["concepts"] == []  # no concept in the watch's query
 
 
 def test_messages_round_trip() -> None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -14,7 +15,7 @@ from newswatch.config import Settings
 from newswatch.daemon.roles import fetch_limits
 from newswatch.daemon.runner import ROLES, run_forever, run_once
 from newswatch.errors import NewswatchError
-from newswatch.explain import as_json, as_text, explain, load_document
+from newswatch.explain import Explained, as_json, as_text, explain, load_document
 from newswatch.fetch import Fetcher
 from newswatch.words import count
 
@@ -77,13 +78,13 @@ def test_article(config_path: Path, source: str, as_json_flag: bool) -> None:
     """Extract one article (URL or HTML FILE) and show which watches match and why."""
     settings = load_settings(config_path)
 
-    async def go() -> tuple[dict[str, object], list[object]]:
+    async def go() -> tuple[dict[str, Any], list[Explained]]:
         fetcher = Fetcher(fetch_limits(settings))
         try:
             article, document = await load_document(source, fetcher)
         finally:
             await fetcher.aclose()
-        return article, explain(settings, document)  # type: ignore[return-value]
+        return article, explain(settings, document)
 
     try:
         article, matches = asyncio.run(go())
@@ -91,6 +92,6 @@ def test_article(config_path: Path, source: str, as_json_flag: bool) -> None:
         click.echo(f"newswatch: {exc}", err=True)
         raise SystemExit(1) from exc
     if as_json_flag:
-        click.echo(json.dumps(as_json(article, matches), ensure_ascii=False, indent=2))  # type: ignore[arg-type]
+        click.echo(json.dumps(as_json(article, matches), ensure_ascii=False, indent=2))
     else:
-        click.echo(as_text(article, matches, sys.stdout.isatty()))  # type: ignore[arg-type]
+        click.echo(as_text(article, matches, sys.stdout.isatty()))

@@ -16,11 +16,13 @@ from pydantic_core import ErrorDetails
 
 from newswatch.config import model as m
 from newswatch.config.advice import config_warnings
+from newswatch.config.concepts import check_concepts, config_lexicon
 from newswatch.config.opml import read_opml
 from newswatch.config.scalarpos import position_in_scalar
 from newswatch.config.yamlpos import Located, load_located
 from newswatch.errors import ConfigError, ConfigProblem, QueryError
 from newswatch.match import Watchlist, compile_watchlist, parse_query
+from newswatch.match.lexicon import Lexicon
 from newswatch.match.model import Alias, EntitySpec, WatchSpec
 
 T = TypeVar("T")
@@ -96,7 +98,9 @@ def _validate(path: Path, located: Located) -> Settings:
     if not isinstance(data, dict):
         problems.append(ConfigProblem(name, 1, 1, "the config must be a mapping of sections"))
         raise ConfigError(problems)
-    problems += _check_references(name, located, data)
+    lexicon = config_lexicon(data)
+    problems += check_concepts(name, located, data)
+    problems += _check_references(name, located, data, lexicon)
     try:
         config = m.Config.model_validate(data)
     except ValidationError as exc:
@@ -107,7 +111,7 @@ def _validate(path: Path, located: Located) -> Settings:
     problems += feed_problems
     if problems:
         raise ConfigError(sorted(problems, key=_order))
-    watchlist = compile_watchlist(_watch_specs(config), entity_specs(config))
+    watchlist = compile_watchlist(_watch_specs(config), entity_specs(config), lexicon)
     warnings = tuple(config_warnings(name, located, config))
     return Settings(path=path, config=config, feeds=feeds, watchlist=watchlist, warnings=warnings)
 
@@ -157,7 +161,9 @@ def _section(data: dict[str, object], key: str, kind: type[T]) -> T | None:
     return value if isinstance(value, kind) else None
 
 
-def _check_references(name: str, located: Located, data: dict[str, object]) -> list[ConfigProblem]:
+def _check_references(
+    name: str, located: Located, data: dict[str, object], lexicon: Lexicon
+) -> list[ConfigProblem]:
     """Watch ids, notifier names and queries, checked on the raw data so that they are
     reported together with any schema errors."""
     notifiers = _section(data, "notifiers", dict) or {}
@@ -179,7 +185,8 @@ def _check_references(name: str, located: Located, data: dict[str, object]) -> l
                 problems.append(_at(name, located, ("watches", i, "notify", j), message))
         if isinstance(watch.get("query"), str):
             try:
-                parse_query(wid, watch["query"], entities.keys())
+                translate = watch.get("translate") is True
+                parse_query(wid, watch["query"], entities.keys(), lexicon, translate)
             except QueryError as exc:
                 query = located.locate(("watches", i, "query"))
                 pos = position_in_scalar(located.text, query, watch["query"], exc.column - 1)
@@ -218,7 +225,7 @@ def _feeds(
 
 
 def _watch_specs(config: m.Config) -> list[WatchSpec]:
-    return [WatchSpec(id=w.id, query=w.query) for w in config.watches]
+    return [WatchSpec(id=w.id, query=w.query, translate=w.translate) for w in config.watches]
 
 
 def entity_specs(config: m.Config) -> dict[str, EntitySpec]:

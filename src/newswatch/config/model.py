@@ -103,6 +103,14 @@ class EntityConfig(Strict):
     inflections: bool = True
 
 
+class ConceptConfig(Strict):
+    """``concepts.<id>``: forms per language (ISO 639-1 code -> list) added to the shipped
+    concept of that id (or making a new one); ``replace: true`` drops the shipped forms."""
+
+    forms: dict[str, list[str]] = Field(min_length=1)
+    replace: bool = False
+
+
 TimeZone = Annotated[str, AfterValidator(check_timezone)]
 Template = Annotated[str, AfterValidator(check_template)]
 HtmlTemplate = Annotated[str, AfterValidator(check_html_template)]
@@ -125,6 +133,7 @@ class WatchConfig(Strict):
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     query: str
+    translate: bool = False  # every plain word of the query that names a concept is it
     notify: list[str] = Field(default_factory=list)
     max_alerts_per_hour: int | None = Field(None, ge=1)
     quiet_hours: QuietHours | None = None
@@ -281,6 +290,7 @@ class Config(Strict):
     polling: PollingConfig = PollingConfig()
     feeds: list[FeedEntry] = Field(default_factory=list)
     entities: dict[str, EntityConfig] = Field(default_factory=dict)
+    concepts: dict[str, ConceptConfig] = Field(default_factory=dict)
     watches: list[WatchConfig] = Field(default_factory=list)
     notifiers: dict[str, Notifier] = Field(default_factory=dict)
     http: HttpConfig = HttpConfig()

@@ -174,7 +174,12 @@ class Worker:
         detected = now_iso()
         return [
             build_alert(
-                match, article.info, article.canonical_url, detected, self.routes[match.watch]
+                match,
+                article.info,
+                article.canonical_url,
+                detected,
+                self.routes[match.watch],
+                self.watchlist.concept_hits(match),
             )
             for match in self.watchlist.match(article.document())
         ]

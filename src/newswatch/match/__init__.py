@@ -1,7 +1,8 @@
 """Matching articles against watchlists: the query language, its compiler and the matcher.
 
     parse_query(watch_id, query, entity_ids) -> Query          raises QueryError
-    compile_watchlist(watches, entities) -> Watchlist           raises QueryError
+    compile_watchlist(watches, entities, lexicon) -> Watchlist  raises QueryError
+    Watchlist.concept_hits(match) -> tuple[ConceptHit, ...]     ~peace -> perdamaian
     Watchlist.match(document) -> list[Match]                    every matching watch, in order
     make_snippet(text, hits, width=240) -> Snippet
 
@@ -15,7 +16,16 @@ evidence and snippet code (``reference_snippet``), used to test the fast one.
 
 from __future__ import annotations
 
-from newswatch.match.model import Alias, Document, EntitySpec, Hit, Match, Snippet, WatchSpec
+from newswatch.match.model import (
+    Alias,
+    ConceptHit,
+    Document,
+    EntitySpec,
+    Hit,
+    Match,
+    Snippet,
+    WatchSpec,
+)
 from newswatch.match.parser import parse_query
 from newswatch.match.query import Query
 from newswatch.match.snippet import make_snippet
@@ -23,6 +33,7 @@ from newswatch.match.watchlist import Watchlist, compile_watchlist
 
 __all__ = [
     "Alias",
+    "ConceptHit",
     "Document",
     "EntitySpec",
     "Hit",

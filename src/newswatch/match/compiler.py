@@ -7,9 +7,11 @@ from typing import TypeVar
 
 from newswatch.match import tree
 from newswatch.match.countries import country_patterns
+from newswatch.match.lexicon import Lexicon, shipped
 from newswatch.match.model import EntitySpec
 from newswatch.match.query import (
     And,
+    ConceptRef,
     CountryRef,
     EntityRef,
     Near,
@@ -42,8 +44,9 @@ class Compiler:
     the order of their ids (children first).
     """
 
-    def __init__(self, entities: Mapping[str, EntitySpec]) -> None:
+    def __init__(self, entities: Mapping[str, EntitySpec], lexicon: Lexicon | None = None) -> None:
         self.entities = entities
+        self.lexicon = lexicon or shipped()
         self.nodes: list[tree.Node] = []
         self._leaves: dict[tuple[object, ...], tree.Term | tree.Leaf] = {}
         self._shared_nodes: dict[tuple[object, ...], tree.Node] = {}
@@ -51,7 +54,7 @@ class Compiler:
 
     def compile(self, node: Node) -> tree.Node:
         """The shared tree of ``node``."""
-        if isinstance(node, Text | EntityRef | CountryRef):
+        if isinstance(node, Text | EntityRef | CountryRef | ConceptRef):
             return self.leaf(node)
         if isinstance(node, And):
             children = sorted((self.compile(c) for c in node.children), key=tree.rank)
@@ -96,10 +99,12 @@ class Compiler:
         self.nodes.append(node)
         return node
 
-    def leaf(self, node: Text | EntityRef | CountryRef) -> tree.Term | tree.Leaf:
-        """The shared leaf of a text, entity or country."""
+    def leaf(self, node: Text | EntityRef | CountryRef | ConceptRef) -> tree.Term | tree.Leaf:
+        """The shared leaf of a text, entity, country or concept."""
         if isinstance(node, Text):
             key: tuple[object, ...] = ("text", node.pattern, node.fields)
+        elif isinstance(node, ConceptRef):
+            key = ("concept", node.concepts, node.fields)
         elif isinstance(node, EntityRef):
             key = ("entity", node.entity, node.fields)
         else:
@@ -109,10 +114,12 @@ class Compiler:
             found = self._leaves[key] = self._add(lambda i: self._build(i, node))
         return found
 
-    def patterns(self, node: Text | EntityRef | CountryRef) -> tuple[Pattern, ...]:
+    def patterns(self, node: Text | EntityRef | CountryRef | ConceptRef) -> tuple[Pattern, ...]:
         """The patterns a leaf stands for."""
         if isinstance(node, Text):
             return (node.pattern,)
+        if isinstance(node, ConceptRef):
+            return tuple(dict.fromkeys(p for c in node.concepts for p in self.lexicon.patterns(c)))
         if isinstance(node, CountryRef):
             return country_patterns(node.code)
         found = self._entity_patterns.get(node.entity)
@@ -120,7 +127,9 @@ class Compiler:
             found = self._entity_patterns[node.entity] = entity_patterns(self.entities[node.entity])
         return found
 
-    def _build(self, id: int, node: Text | EntityRef | CountryRef) -> tree.Term | tree.Leaf:
+    def _build(
+        self, id: int, node: Text | EntityRef | CountryRef | ConceptRef
+    ) -> tree.Term | tree.Leaf:
         if isinstance(node, Text) and tree.is_plain(node.pattern):
             return tree.Term(id, node.pattern, node.fields)
         entity = node.entity if isinstance(node, EntityRef) else None

@@ -7,7 +7,7 @@ from typing import Literal, NamedTuple
 
 from newswatch.errors import QueryError
 
-Kind = Literal["(", ")", "AND", "OR", "NOT", "NEAR", "PHRASE", "WORD", "FIELD", "END"]
+Kind = Literal["(", ")", "AND", "OR", "NOT", "NEAR", "PHRASE", "WORD", "FIELD", "CONCEPT", "END"]
 FIELDS = ("title", "body", "site", "lang", "entity", "country")
 _NEAR_RE = re.compile(r"(O?)NEAR/(\d+)")
 _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
@@ -23,6 +23,7 @@ class Token(NamedTuple):
     column: int
     distance: int = 0
     ordered: bool = False
+    quoted: bool = False  # a CONCEPT written as a phrase: ~"peace talks"
 
     def describe(self) -> str:
         """How the token is named in error messages."""
@@ -32,6 +33,8 @@ class Token(NamedTuple):
             return f"'{self.value}:'"
         if self.kind == "PHRASE":
             return f'"{self.value}"'
+        if self.kind == "CONCEPT":
+            return f"'~{self.value}'"
         return f"'{self.value}'"
 
 
@@ -48,9 +51,14 @@ def tokenize(watch: str, query: str) -> list[Token]:
             i += 1
         elif ch == '"':
             i = _phrase(watch, query, i, out)
+        elif query.startswith('~"', i):
+            i = _phrase(watch, query, i + 1, out)
+            out[-1] = Token("CONCEPT", out[-1].value, out[-1].column - 1, quoted=True)
         else:
             m = _BARE_END.search(query, i)
             end = m.start() if m else n
+            if query.startswith('~"', end - 1) and end - 1 > i:  # title:~"peace talks"
+                end -= 1
             _bare(watch, query[i:end], i + 1, out)
             i = end
     out.append(Token("END", "", n + 1))
@@ -77,6 +85,11 @@ def _bare(watch: str, chunk: str, column: int, out: list[Token]) -> None:
         distance, ordered = int(near.group(2)), bool(near.group(1))
         out.append(Token("NEAR", chunk, column, distance, ordered))
         return
+    if chunk.startswith("~"):
+        if len(chunk) == 1:
+            raise QueryError(watch, column, "expected a word or a phrase after '~'")
+        out.append(Token("CONCEPT", chunk[1:], column))
+        return
     field = _FIELD_RE.fullmatch(chunk)
     if field is None:
         out.append(Token("WORD", chunk, column))
@@ -86,5 +99,7 @@ def _bare(watch: str, chunk: str, column: int, out: list[Token]) -> None:
         known = ", ".join(FIELDS)
         raise QueryError(watch, column, f"unknown field '{name}:'; expected one of {known}")
     out.append(Token("FIELD", name, column))
-    if rest:
+    if rest.startswith("~"):
+        _bare(watch, rest, column + len(name) + 1, out)
+    elif rest:
         out.append(Token("WORD", rest, column + len(name) + 1))

@@ -34,10 +34,12 @@ class EntitySpec:
 
 @dataclass(frozen=True)
 class WatchSpec:
-    """A watch as the config gives it: an id and a query in the query language."""
+    """A watch as the config gives it: an id and a query in the query language;
+    ``translate``: every plain word that names a concept is that concept."""
 
     id: str
     query: str
+    translate: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,17 @@ class Snippet:
 
     text: str
     marks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptHit:
+    """A hit that is a form of a concept the watch asked for: ``~peace`` -> ``perdamaian``."""
+
+    concept: str
+    field: Field
+    term: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)

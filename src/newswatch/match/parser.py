@@ -6,8 +6,11 @@ Grammar, loosest binding first (NEAR/ONEAR bind tightest)::
     and   := not (["AND"] not)*           adjacent terms mean AND
     not   := "NOT" not | near
     near  := prim (("NEAR/n" | "ONEAR/n") prim)*
-    prim  := WORD | PHRASE | "(" or ")" | ("title:" | "body:") prim
+    prim  := WORD | PHRASE | "~" (WORD | PHRASE) | "(" or ")" | ("title:" | "body:") prim
            | ("site:" | "lang:" | "entity:" | "country:") WORD
+
+With ``translate``, every plain word and phrase that names a concept of the lexicon is that
+concept (``peace`` is ``~peace``); the others stay as they are.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from newswatch import languages
 from newswatch.errors import QueryError
 from newswatch.match import normalize
 from newswatch.match.lexer import Token, tokenize
+from newswatch.match.lexicon import Lexicon, shipped
 from newswatch.match.query import (
     BODY,
     BOTH,
     TITLE,
     And,
+    ConceptRef,
     CountryRef,
     EntityRef,
     Lang,
@@ -42,7 +47,7 @@ from newswatch.match.query import (
     is_positional,
 )
 
-_STARTS = frozenset({"WORD", "PHRASE", "(", "FIELD", "NOT"})
+_STARTS = frozenset({"WORD", "PHRASE", "CONCEPT", "(", "FIELD", "NOT"})
 _DOMAIN_RE = re.compile(r"[\w-]+(\.[\w-]+)*")
 _EXPECTED = "expected a term, a phrase or '('"
 _VALUES = {
@@ -53,9 +58,16 @@ _VALUES = {
 }
 
 
-def parse_query(watch_id: str, query: str, entity_ids: Collection[str]) -> Query:
-    """Parse and validate ``query``; raises QueryError with a 1-based column."""
-    parser = _Parser(watch_id, query, entity_ids)
+def parse_query(
+    watch_id: str,
+    query: str,
+    entity_ids: Collection[str],
+    lexicon: Lexicon | None = None,
+    translate: bool = False,
+) -> Query:
+    """Parse and validate ``query``; raises QueryError with a 1-based column. Concepts are
+    looked up in ``lexicon`` (the shipped one by default)."""
+    parser = _Parser(watch_id, query, entity_ids, lexicon or shipped(), translate)
     root = parser.parse()
     if not has_positive(root):
         raise QueryError(watch_id, 1, "query only excludes (NOT ...); add a term to match")
@@ -107,9 +119,17 @@ def _where(after: Token | None) -> str:
 
 
 class _Parser:
-    def __init__(self, watch: str, query: str, entity_ids: Collection[str]) -> None:
+    def __init__(
+        self,
+        watch: str,
+        query: str,
+        entity_ids: Collection[str],
+        lexicon: Lexicon,
+        translate: bool,
+    ) -> None:
         self.watch = watch
         self.entity_ids = entity_ids
+        self.lexicon, self.translate = lexicon, translate
         self.tokens = tokenize(watch, query)
         self.pos = 0
 
@@ -172,7 +192,14 @@ class _Parser:
     def primary(self, fields: int, after: Token | None) -> Node:
         token = self.take()
         if token.kind in ("WORD", "PHRASE"):
-            return Text(token.value, text_pattern(self.watch, token.value, token.column), fields)
+            pattern = text_pattern(self.watch, token.value, token.column)
+            if self.translate and not pattern.prefix:
+                concepts = self.lexicon.resolve(token.value)
+                if concepts:
+                    return ConceptRef(token.value, concepts, fields)
+            return Text(token.value, pattern, fields)
+        if token.kind == "CONCEPT":
+            return self.concept(token, fields)
         if token.kind == "(":
             node = self.or_expr(fields, token)
             if self.peek().kind != ")":
@@ -184,9 +211,17 @@ class _Parser:
             return self.field(token, fields)
         raise self.error(token, f"{_EXPECTED} {_where(after)}")
 
+    def concept(self, token: Token, fields: int) -> ConceptRef:
+        text_pattern(self.watch, token.value, token.column + 1 + token.quoted)
+        concepts = self.lexicon.resolve(token.value)
+        if not concepts:
+            message = f"unknown concept '{token.value}' ('newswatch concepts' lists them)"
+            raise self.error(token, message)
+        return ConceptRef(token.value, concepts, fields)
+
     def field(self, token: Token, fields: int) -> Node:
         if token.value in ("title", "body"):
-            if self.peek().kind not in ("WORD", "PHRASE", "(", "FIELD"):
+            if self.peek().kind not in ("WORD", "PHRASE", "CONCEPT", "(", "FIELD"):
                 raise self.error(self.peek(), f"{_EXPECTED} after {token.describe()}")
             return self.primary(TITLE if token.value == "title" else BODY, token)
         value = self.take()

@@ -64,6 +64,15 @@ class CountryRef:
 
 
 @dataclass(frozen=True, slots=True)
+class ConceptRef:
+    """``~word``: the forms of the concepts it names (``lexicon``) in every language."""
+
+    raw: str
+    concepts: tuple[str, ...]
+    fields: int = BOTH
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """``site:DOMAIN``: the document's host is the domain or one of its subdomains."""
 
@@ -108,8 +117,8 @@ class Not:
     child: Node
 
 
-Leaf = Text | EntityRef | CountryRef
-Node = Text | EntityRef | CountryRef | Site | Lang | Near | And | Or | Not
+Leaf = Text | EntityRef | CountryRef | ConceptRef
+Node = Text | EntityRef | CountryRef | ConceptRef | Site | Lang | Near | And | Or | Not
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +144,6 @@ def has_positive(node: Node) -> bool:
 
 def is_positional(node: Node) -> bool:
     """True for nodes that have word positions (usable around NEAR)."""
-    if isinstance(node, Text | EntityRef | CountryRef | Near):
+    if isinstance(node, Text | EntityRef | CountryRef | ConceptRef | Near):
         return True
     return isinstance(node, Or) and all(is_positional(c) for c in node.children)

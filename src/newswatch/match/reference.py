@@ -20,9 +20,9 @@ from newswatch.match.query import (
     BODY,
     TITLE,
     And,
-    CountryRef,
     EntityRef,
     Lang,
+    Leaf,
     Near,
     Node,
     Not,
@@ -30,7 +30,6 @@ from newswatch.match.query import (
     Pattern,
     Query,
     Site,
-    Text,
 )
 from newswatch.match.reference_snippet import snippet_of
 
@@ -102,7 +101,7 @@ class ReferenceMatcher:
             ]
         if isinstance(node, Or):
             return [s for c in node.children for s in self.spans(c, doc, which)]
-        assert isinstance(node, Text | EntityRef | CountryRef)
+        assert isinstance(node, Leaf)
         if not node.fields & which:
             return []
         field = doc.fields[which]

@@ -14,9 +14,11 @@ from newswatch.languages import lang_codes
 from newswatch.match import tree
 from newswatch.match.clauses import LANG, SITE
 from newswatch.match.compiler import Compiler
-from newswatch.match.model import Document, EntitySpec, Match, WatchSpec
+from newswatch.match.lexicon import Lexicon, shipped
+from newswatch.match.model import ConceptHit, Document, EntitySpec, Match, WatchSpec
 from newswatch.match.parser import parse_query
 from newswatch.match.program import build_tables, make_engine
+from newswatch.match.query import And, ConceptRef, Near, Node, Not, Or
 
 
 class Watchlist:
@@ -27,9 +29,16 @@ class Watchlist:
     """
 
     def __init__(
-        self, ids: Sequence[str], roots: Sequence[tree.Node], nodes: Sequence[tree.Node]
+        self,
+        ids: Sequence[str],
+        roots: Sequence[tree.Node],
+        nodes: Sequence[tree.Node],
+        concepts: Mapping[str, tuple[str, ...]] | None = None,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.ids = tuple(ids)
+        self.concepts = dict(concepts or {})  # watch id -> the concepts its query names
+        self.lexicon = lexicon or shipped()
         members: dict[int, list[int]] = {}
         distinct: list[tree.Node] = []
         for i, root in enumerate(roots):
@@ -51,6 +60,14 @@ class Watchlist:
         """The ids of the watches that match ``doc``, in watchlist order, without evidence."""
         return self.engine.decide(doc.title, doc.body, self._filters(doc))
 
+    def concept_hits(self, match: Match) -> tuple[ConceptHit, ...]:
+        """The hits of ``match`` that are forms of concepts its watch names, with the concept."""
+        wanted = self.concepts.get(match.watch)
+        if not wanted:
+            return ()
+        found = ((self.lexicon.concept_of(wanted, h.term), h) for h in match.hits)
+        return tuple(ConceptHit(c, h.field, h.term, h.start, h.end) for c, h in found if c)
+
     def _filters(self, doc: Document) -> list[int]:
         """The ids of the ``site:``/``lang:`` filters the document passes."""
         if not self.filters:
@@ -69,13 +86,37 @@ def site_suffixes(site: str) -> frozenset[str]:
 
 
 def compile_watchlist(
-    watches: Sequence[WatchSpec], entities: Mapping[str, EntitySpec]
+    watches: Sequence[WatchSpec],
+    entities: Mapping[str, EntitySpec],
+    lexicon: Lexicon | None = None,
 ) -> Watchlist:
-    """Parse and compile every watch; raises QueryError on the first invalid query."""
+    """Parse and compile every watch; raises QueryError on the first invalid query. Concepts
+    come from ``lexicon`` (the shipped one by default)."""
+    lexicon = lexicon or shipped()
     with _collector_paused():
-        compiler = Compiler(entities)
-        roots = [compiler.compile(parse_query(w.id, w.query, entities).root) for w in watches]
-        return Watchlist([w.id for w in watches], roots, compiler.nodes)
+        compiler = Compiler(entities, lexicon)
+        roots, concepts = [], {}
+        for w in watches:
+            root = parse_query(w.id, w.query, entities, lexicon, w.translate).root
+            named = tuple(dict.fromkeys(concepts_of(root)))
+            if named:
+                concepts[w.id] = named
+            roots.append(compiler.compile(root))
+        return Watchlist([w.id for w in watches], roots, compiler.nodes, concepts, lexicon)
+
+
+def concepts_of(node: Node) -> Iterator[str]:
+    """The concepts a query names, in query order."""
+    if isinstance(node, ConceptRef):
+        yield from node.concepts
+    elif isinstance(node, And | Or):
+        for child in node.children:
+            yield from concepts_of(child)
+    elif isinstance(node, Not):
+        yield from concepts_of(node.child)
+    elif isinstance(node, Near):
+        yield from concepts_of(node.left)
+        yield from concepts_of(node.right)
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from newswatch.alerts import Alert, Digest
 from newswatch.config.model import ConsoleNotifier as ConsoleConfig
+from newswatch.match.model import ConceptHit
 
 _BOLD_YELLOW, _DIM, _RESET = "\033[1;33m", "\033[2m", "\033[0m"
 
@@ -21,6 +22,15 @@ def mark(text: str, marks: tuple[tuple[int, int], ...], start: str, end: str) ->
         last = b
     out.append(text[last:])
     return "".join(out)
+
+
+def concept_line(concepts: tuple[ConceptHit, ...]) -> str:
+    """``~peace → perdamaian, damai; ~talks → pertemuan``: each concept with the words that
+    were its forms, in the order of their first hits."""
+    words: dict[str, dict[str, str]] = {}  # concept -> folded term -> first spelling seen
+    for c in concepts:
+        words.setdefault(c.concept, {}).setdefault(c.term.casefold(), c.term)
+    return "; ".join(f"~{c} → {', '.join(terms.values())}" for c, terms in words.items())
 
 
 def render(alert: Alert, color: bool) -> str:
@@ -38,6 +48,8 @@ def render(alert: Alert, color: bool) -> str:
         f"  {mark(article.snippet, alert.marks, start, end)}",
         f"  {lo}hits: {terms}{reset}",
     ]
+    if alert.concepts:
+        lines.append(f"  {lo}concepts: {concept_line(alert.concepts)}{reset}")
     if alert.entities:
         lines.append(f"  {lo}entities: {', '.join(alert.entities)}{reset}")
     return "\n".join(lines) + "\n"
