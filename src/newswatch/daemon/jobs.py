@@ -59,8 +59,10 @@ class Jobs:
         """Start no more runs and wait for those in flight to finish."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        while self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
+        # Only the runs not yet done: a done one leaves ``_running`` in a callback of the loop,
+        # and gathering done tasks does not yield to it from Python 3.12 on (a busy loop).
+        while pending := [task for task in self._running if not task.done()]:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     def _add(self, name: str, work: Work, trigger: Any, **options: Any) -> None:
         self.scheduler.add_job(self._job(name, work), trigger, max_instances=1, coalesce=True,
