@@ -65,8 +65,10 @@ class Jobs:
             await asyncio.gather(*pending, return_exceptions=True)
 
     def _add(self, name: str, work: Work, trigger: Any, **options: Any) -> None:
-        self.scheduler.add_job(self._job(name, work), trigger, max_instances=1, coalesce=True,
-                               id=name, replace_existing=True, **options)  # fmt: skip
+        # However late a run comes (a busy loop, a slow start), it runs, once (coalesce).
+        self.scheduler.add_job(self._job(name, work), trigger, id=name, name=name,
+                               max_instances=1, coalesce=True, misfire_grace_time=None,
+                               replace_existing=True, **options)  # fmt: skip
 
     def _job(self, name: str, work: Work) -> Callable[[], Awaitable[None]]:
         async def job() -> None:
