@@ -19,6 +19,7 @@ from newswatch.errors import EmbeddedRedisError
 from newswatch.queue.embedded import EmbeddedRedis
 from tests.support.archive import empty_postgres
 from tests.support.http import Server
+from tests.support.redis_cluster import RedisCluster, cluster_binaries
 from tests.support.smtp import SmtpServer
 
 REDIS_URL_ENV = "NEWSWATCH_TEST_REDIS_URL"
@@ -43,6 +44,29 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"unix://{server.socket}"
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisCluster]:
+    """A real Redis Cluster (three masters on loopback ports), once per session when needed."""
+    if cluster_binaries() is None:
+        message = "no Redis Cluster for tests: redis-server and redis-cli are needed on PATH"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = RedisCluster(tmp_path_factory.mktemp("redis-cluster"))
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def redis_cluster(redis_cluster_session: RedisCluster) -> RedisCluster:
+    """``redis_cluster_session`` with every node emptied."""
+    redis_cluster_session.flush()
+    return redis_cluster_session
 
 
 @pytest.fixture

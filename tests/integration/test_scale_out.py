@@ -1,4 +1,5 @@
-"""Scale-out with real processes: two pollers, two workers and two notifiers on one Redis."""
+"""Scale-out with real processes: two pollers, two workers and two notifiers on one Redis, and
+on a Redis Cluster of three masters."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import pytest
 
 from tests.support.daemon import start_daemon, stop_all
 from tests.support.http import Route, Server
+from tests.support.redis_cluster import RedisCluster
 from tests.support.site import page, rss
 
 FEEDS = 12
 ITEMS_PER_FEED = 3
 
 CONFIG = """
-redis: {{url: "{redis}", visibility_timeout: {takeover}}}
+redis: {{url: "{redis}", visibility_timeout: {takeover}, cluster: {cluster}}}
 data_dir: {data}
 polling: {{timeout: 10s, interval: 1h, min_interval: 1h, max_interval: 2h, lease: {takeover},
            max_concurrency: 3, host_delay: 0s, per_host: 8}}
@@ -49,13 +51,14 @@ def serve_many(server: Server, page_delay_s: float) -> list[str]:
 
 
 def write_config(
-    tmp_path: Path, redis_url: str, feeds: list[str], hook: str, takeover: str
+    tmp_path: Path, redis: str, feeds: list[str], hook: str, takeover: str, cluster: bool
 ) -> Path:
-    """``takeover``: the lease and visibility timeout after which a dead process's work moves."""
+    """``takeover``: the lease and visibility timeout after which a dead process's work moves;
+    ``cluster``: ``redis`` is a node of a Redis Cluster."""
     path = tmp_path / "scale.yaml"
     listed = "\n".join(f'  - {{url: "{url}", name: "feed {n}"}}' for n, url in enumerate(feeds))
-    path.write_text(CONFIG.format(redis=redis_url, data=tmp_path / "d", feeds=listed, hook=hook,
-                                  takeover=takeover))  # fmt: skip
+    path.write_text(CONFIG.format(redis=redis, data=tmp_path / "d", feeds=listed, hook=hook,
+                                  takeover=takeover, cluster=str(cluster).lower()))  # fmt: skip
     return path
 
 
@@ -64,13 +67,17 @@ def alert_ids(receiver: Server) -> Counter[str]:
 
 
 @pytest.fixture
-def cluster(tmp_path: Path, redis_url_clean: str, make_http_server):  # type: ignore[no-untyped-def]
-    def make(page_delay_s: float, hook_delay_s: float, takeover: str):  # type: ignore[no-untyped-def]
+def deployment(tmp_path: Path, make_http_server):  # type: ignore[no-untyped-def]
+    """Starts two processes of each role on the Redis at ``redis`` (a cluster node with
+    ``cluster``), serving the feeds and receiving the alerts; stopped at teardown."""
+
+    def make(redis: str, page_delay_s: float, hook_delay_s: float, takeover: str,  # type: ignore[no-untyped-def]
+             cluster: bool = False):  # fmt: skip
         site: Server = make_http_server()
         receiver: Server = make_http_server()
         receiver.route("/hook", Route(body=b"ok", delay_s=hook_delay_s))
-        config = write_config(tmp_path, redis_url_clean, serve_many(site, page_delay_s),
-                              receiver.url + "/hook", takeover)  # fmt: skip
+        config = write_config(tmp_path, redis, serve_many(site, page_delay_s),
+                              receiver.url + "/hook", takeover, cluster)  # fmt: skip
         processes = [start_daemon(config, "--role", role, output=subprocess.DEVNULL)
                      for role in ("poller", "worker", "notifier") for _ in "ab"]  # fmt: skip
         created.extend(processes)
@@ -81,9 +88,23 @@ def cluster(tmp_path: Path, redis_url_clean: str, make_http_server):  # type: ig
     stop_all(created)
 
 
-def test_each_feed_page_and_alert_is_handled_once(cluster) -> None:  # type: ignore[no-untyped-def]
+def test_each_feed_page_and_alert_is_handled_once(deployment, redis_url_clean: str) -> None:  # type: ignore[no-untyped-def]
     # Nobody dies here: long takeover times, so a slow (not dead) process keeps its work.
-    site, receiver, processes = cluster(page_delay_s=0.05, hook_delay_s=0.0, takeover="60s")
+    started = deployment(redis_url_clean, page_delay_s=0.05, hook_delay_s=0.0, takeover="60s")
+    each_feed_page_and_alert_is_handled_once(*started)
+
+
+def test_on_a_redis_cluster_each_feed_page_and_alert_is_handled_once(  # type: ignore[no-untyped-def]
+    deployment, redis_cluster: RedisCluster
+) -> None:
+    started = deployment(redis_cluster.url, page_delay_s=0.05, hook_delay_s=0.0,
+                         takeover="60s", cluster=True)  # fmt: skip
+    each_feed_page_and_alert_is_handled_once(*started)
+
+
+def each_feed_page_and_alert_is_handled_once(
+    site: Server, receiver: Server, processes: list[subprocess.Popen[bytes]]
+) -> None:
     expected = FEEDS * ITEMS_PER_FEED
     receiver.wait_for(expected, "/hook", timeout=90)
     time.sleep(2.0)  # anything duplicated would arrive now
@@ -98,8 +119,12 @@ def test_each_feed_page_and_alert_is_handled_once(cluster) -> None:  # type: ign
             assert len(site.requests(f"/f{f}/story-{i}")) == 1
 
 
-def test_killing_one_process_of_each_role_loses_and_duplicates_nothing(cluster) -> None:  # type: ignore[no-untyped-def]
-    _site, receiver, processes = cluster(page_delay_s=0.3, hook_delay_s=0.2, takeover="3s")
+def test_killing_one_process_of_each_role_loses_and_duplicates_nothing(  # type: ignore[no-untyped-def]
+    deployment, redis_url_clean: str
+) -> None:
+    _site, receiver, processes = deployment(
+        redis_url_clean, page_delay_s=0.3, hook_delay_s=0.2, takeover="3s"
+    )
     receiver.wait_for(3, "/hook", timeout=90)
     for victim in processes[0::2]:  # poller a, worker a, notifier a
         victim.send_signal(signal.SIGKILL)

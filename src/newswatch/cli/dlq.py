@@ -25,7 +25,9 @@ def with_redis(settings: Settings, work: Callable[[Redis], Awaitable[T]]) -> T:
     """Run ``work`` against the configured Redis; exit 1 with a message on a newswatch error."""
 
     async def go() -> T:
-        async with open_redis(settings.config.redis.url, settings.data_dir) as redis:
+        async with open_redis(
+            settings.config.redis.url, settings.data_dir, cluster=settings.config.redis.cluster
+        ) as redis:
             return await work(redis)
 
     try:

@@ -30,7 +30,9 @@ ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 async def gather(settings: Settings, latest: int = LATEST) -> dict[str, Any]:
     """Everything ``status`` shows, as plain data."""
-    async with open_redis(settings.config.redis.url, settings.data_dir) as redis:
+    async with open_redis(
+        settings.config.redis.url, settings.data_dir, cluster=settings.config.redis.cluster
+    ) as redis:
         streams = [info.__dict__ for info in await stream_info(redis)]
         now = time.time()
         states = [await load_state(redis, feed.id) for feed in settings.feeds]

@@ -42,6 +42,14 @@ class RedisConfig(Strict):
 
     url: str | None = None
     visibility_timeout: Seconds = 60.0
+    cluster: bool = False
+    """``url`` is a node of a Redis Cluster (any one: the client finds the others)."""
+
+    @model_validator(mode="after")
+    def _cluster_url(self) -> RedisConfig:
+        if self.cluster and not self.url:
+            raise ValueError("cluster: true needs a url (a node of the cluster)")
+        return self
 
 
 class PollingConfig(Strict):

@@ -150,7 +150,9 @@ async def open_roles(
     """Redis, the HTTP pool and the notifiers, closed on exit."""
     config = settings.config
     async with AsyncExitStack() as stack:
-        redis = await stack.enter_async_context(open_redis(config.redis.url, settings.data_dir))
+        redis = await stack.enter_async_context(
+            open_redis(config.redis.url, settings.data_dir, cluster=config.redis.cluster)
+        )
         fetcher = Fetcher(fetch_limits(settings))
         stack.push_async_callback(fetcher.aclose)
         name = process_name()
