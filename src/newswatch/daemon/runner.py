@@ -35,7 +35,7 @@ from newswatch.daemon.roles import Roles, open_roles
 from newswatch.daemon.stats import Stats
 from newswatch.observe.metrics import Heartbeat
 from newswatch.observe.server import HealthInputs
-from newswatch.web import serve
+from newswatch.web import WebState, serve
 from newswatch.words import count
 
 log = logging.getLogger(__name__)
@@ -93,13 +93,16 @@ async def run_forever(
         settle_heap()
         jobs.start()
         stack.push_async_callback(jobs.finish)
+        web_state = WebState(r.archiver.archive if r.archiver else None)
+        web_state.apply(settings)
         http = settings.config.http
         if http.listen:
             health = HealthInputs(r.redis, roles, heartbeat)
-            await stack.enter_async_context(serve(http.listen, health, http.token))
+            await stack.enter_async_context(serve(http.listen, health, web_state, http.token))
 
         async def reload(new: Settings) -> None:
             await r.apply(new)
+            web_state.apply(new)
             _schedule_digests(jobs, r)
 
         tasks.append(asyncio.create_task(watch_config(settings.path, reload, stop)))

@@ -66,10 +66,14 @@ DIGEST_HTML = """\
 """
 
 
+def is_web_url(url: object) -> bool:
+    """True for an http(s) URL: the only kind of link made from what a feed says."""
+    return str(url).lower().startswith(("http://", "https://"))
+
+
 def safe_link(url: object) -> str:
     """``url`` when it is http(s), otherwise ``#`` (no ``javascript:`` links from a feed)."""
-    text = str(url)
-    return text if text.lower().startswith(("http://", "https://")) else "#"
+    return str(url) if is_web_url(url) else "#"
 
 
 def highlight_html(text: str, marks: tuple[tuple[int, int], ...]) -> Markup:

@@ -64,3 +64,8 @@ async def add_security_headers(_request: web.Request, response: web.StreamRespon
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Cache-Control", "no-store")
+
+
+def public_url(request: web.Request) -> str:
+    """The request's URL without its ``token`` parameter (for links the server writes)."""
+    return str(request.url.without_query_params(TOKEN_PARAM))

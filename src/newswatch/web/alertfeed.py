@@ -1,0 +1,70 @@
+"""Archived alerts as Atom: the feed of every watch, or of one (pure).
+
+An entry's id is ``urn:newswatch:alert:<alert id>``, stable across restarts and processes (the
+alert id is a hash of the watch and the story); ``updated`` is when the alert was raised.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newswatch.archive.read import ArchivedAlert, ArchivedArticle
+from newswatch.notify.templates import is_web_url
+from newswatch.web import atom
+from newswatch.web.render import render
+
+FEED_SIZE = 50
+"""Entries in a feed: the latest alerts."""
+EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
+"""``updated`` of a feed with no entry yet: fixed, so that its ETag does not change."""
+
+
+def outlet(article: ArchivedArticle) -> str:
+    """Where it was published: ``site (feed name)``, or whichever of the two is known."""
+    if article.site and article.feed and article.feed != article.site:
+        return f"{article.site} ({article.feed})"
+    return article.site or article.feed or "unknown outlet"
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """An ISO 8601 time as feeds and pages give it (UTC when it names no zone), or None."""
+    try:
+        moment = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=moment.tzinfo or UTC) if moment else None
+
+
+def entry(alert: ArchivedAlert) -> atom.Entry:
+    """The Atom entry of one alert."""
+    article = alert.article
+    title = article.title.strip() or article.url or "(untitled)"
+    published = parse_time(article.published)
+    content = render("feed_entry.html", alert=alert, article=article, outlet=outlet(article),
+                     published=published)  # fmt: skip
+    return atom.Entry(
+        id=f"urn:newswatch:alert:{alert.alert_id}",
+        title=f"Update: {title}" if alert.update_of else title,
+        updated=datetime.fromtimestamp(alert.detected_at, UTC),
+        published=published,
+        author=outlet(article),
+        link=article.url if is_web_url(article.url) else None,
+        categories=(alert.watch,),
+        language=article.language,
+        content_html=content,
+    )
+
+
+def feed(
+    alerts: list[ArchivedAlert], self_url: str, watch: str | None = None, query: str | None = None
+) -> atom.Feed:
+    """The feed of ``alerts`` (newest first): of every watch, or of ``watch`` (with its query)."""
+    entries = tuple(entry(alert) for alert in alerts)
+    return atom.Feed(
+        id=f"urn:newswatch:watch:{watch}" if watch else "urn:newswatch:alerts",
+        title=f"newswatch: {watch}" if watch else "newswatch: every watch",
+        subtitle=query,
+        self_url=self_url,
+        updated=max((e.updated for e in entries), default=EMPTY_FEED_UPDATED),
+        entries=entries,
+    )
