@@ -71,3 +71,15 @@ def test_version_1_author_and_summary_fallbacks() -> None:
 def test_invalid_json_feeds_are_feed_errors(body: bytes, message: str) -> None:
     with pytest.raises(FeedParseError, match=message):
         parse_json_feed(body, "http://e/feed.json")
+
+
+def test_characters_nothing_downstream_takes_are_dropped() -> None:
+    # JSON can carry NUL (PostgreSQL refuses it) and lone surrogates (no UTF-8 encoder takes
+    # them, Redis's included); an entry keeps its words and loses only those.
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "x\\u0000",'
+    body += b' "url": "/a", "title": "Damai\\u0000 di \\ud800Kyiv", "authors": [{"name":'
+    body += b' "A\\u0007B"}], "content_text": "tab\\tkept \\udfff\\u001f"}]}'
+    (item,) = parse_json_feed(body, "http://example.id/feed.json").items
+    assert (item.guid, item.title, item.author) == ("x", "Damai di \ufffdKyiv", "AB")
+    assert item.summary == "tab kept \ufffd"
+    assert all(str(value).encode() for value in vars(item).values())

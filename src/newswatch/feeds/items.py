@@ -21,6 +21,9 @@ _BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 """The start of a tag that separates the words before and after it (a space goes before it)."""
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+"""What no database, XML document or UTF-8 encoder takes: C0 controls but tab and line breaks
+(NUL above all: PostgreSQL refuses it), and lone surrogates (a JSON Feed's ``"\\ud800"``)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,13 @@ class FeedItem:
     author: str | None
     updated: str | None = None
     """When the entry says it was last changed (RFC 3339 UTC, or the feed's own text)."""
+
+    def __post_init__(self) -> None:
+        # Feeds are written by strangers: what could not be stored, sent or shown goes here,
+        # once, for every stage after (Redis, the archive, payloads, Atom, email).
+        for name, value in vars(self).items():
+            if value is not None and _UNSTORABLE.search(value):
+                object.__setattr__(self, name, storable(value))
 
     @property
     def version(self) -> str:
@@ -65,6 +75,11 @@ class ParsedFeed:
     """The feed's own minimum delay between polls (RSS ttl, sy:updatePeriod), 0 when none."""
     stamps: tuple[float, ...] = ()
     """Entry dates (unix seconds) that could be read, for estimating how often it publishes."""
+
+
+def storable(text: str) -> str:
+    """``text`` without C0 controls other than tab and line breaks, lone surrogates as U+FFFD."""
+    return _UNSTORABLE.sub(lambda found: "" if found[0] < "\ud800" else "\ufffd", text)
 
 
 def text_of(markup: str) -> str:
