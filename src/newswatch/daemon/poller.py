@@ -137,9 +137,10 @@ class Poller:
     async def drain(self) -> None:
         """Stop starting polls and wait for those in flight to finish."""
         self.stop_starting()
-        while self._refill is not None or self._tasks:
-            await asyncio.gather(*self._tasks, *filter(None, [self._refill]),
-                                 return_exceptions=True)  # fmt: skip
+        # Only those not yet done: a done poll leaves ``_tasks`` in a callback of the loop, and
+        # gathering done tasks does not yield to it from Python 3.12 on (a busy loop).
+        while pending := [t for t in [*self._tasks, self._refill] if t and not t.done()]:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     def _start(self, fid: str, state: FeedState) -> None:
         task = asyncio.create_task(self.poll(fid, state), name=f"poll:{fid}")
