@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The matcher's native engine is built by the install: a change to it rebuilds it.
 ENGINE := $(wildcard src/newswatch/match/engine/*.c src/newswatch/match/engine/*.h)
 
-.PHONY: run once test lint format check bench bench-match bench-poll bench-deliver soak clean
+.PHONY: run once test lint format check bench bench-match bench-poll bench-deliver bench-archive bench-pipeline soak clean
 
 $(STAMP): pyproject.toml setup.py $(ENGINE)
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-bench: bench-match bench-poll bench-deliver   ## every benchmark but the hour-long soak
+bench: bench-match bench-poll bench-deliver bench-archive bench-pipeline   ## every benchmark but the hour-long soak
 
 bench-match: $(STAMP)  ## matcher docs/s at 10,000 and 100,000 watches vs evaluate-every-watch
 	$(BIN)/python benchmarks/match/run.py
@@ -47,6 +47,12 @@ bench-poll: $(STAMP)   ## 10,000 feeds on a local nginx: cold and warm polls vs 
 
 bench-deliver: $(STAMP)  ## alerts/s and latency to a local webhook, one and two notifiers
 	$(BIN)/python benchmarks/deliver/run.py
+
+bench-archive: $(STAMP)  ## 100,000 archived articles on SQLite and PostgreSQL: writing, bytes, search, backfill
+	$(BIN)/python benchmarks/archive/run.py
+
+bench-pipeline: $(STAMP)  ## articles/s per core through fetch, extract, match, archive, alert vs bare trafilatura
+	$(BIN)/python benchmarks/archive/pipeline.py
 
 soak: $(STAMP)         ## 1,000 local feeds for an hour: RSS and Redis memory at start and end
 	$(BIN)/python benchmarks/soak/run.py
