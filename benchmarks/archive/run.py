@@ -3,7 +3,7 @@ on SQLite and on PostgreSQL, in one process (one core for the client; PostgreSQL
 works in its own processes).
 
     .venv/bin/python benchmarks/archive/run.py   # NEWSWATCH_BENCH_ARTICLES (100000),
-                                                 # NEWSWATCH_BENCH_POSTGRES_URL (nw_archive_bench)
+    # NEWSWATCH_BENCH_POSTGRES_URL (nw_archive_bench), NEWSWATCH_BENCH_DATABASES (sqlite,postgresql)
 
 Targets (issue 14): a selective search (a few terms, an entity) < 1 s; the first page of a
 query matching most of the archive < 2 s; backfill >= 5,000 archived articles/s for one watch.
@@ -36,6 +36,7 @@ from newswatch.extract.article import extract_article
 from newswatch.match.model import Alias, EntitySpec, WatchSpec
 
 REPO = Path(__file__).resolve().parents[2]
+DATABASES = os.environ.get("NEWSWATCH_BENCH_DATABASES", "sqlite,postgresql").split(",")
 N = int(os.environ.get("NEWSWATCH_BENCH_ARTICLES", "100000"))
 POSTGRES = os.environ.get(
     "NEWSWATCH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/nw_archive_bench"
@@ -141,10 +142,12 @@ def empty_postgres(url: str) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        bench("SQLite", f"sqlite:///{tmp}/archive.sqlite3")
-    empty_postgres(POSTGRES)
-    bench("PostgreSQL", POSTGRES)
+    if "sqlite" in DATABASES:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench("SQLite", f"sqlite:///{tmp}/archive.sqlite3")
+    if "postgresql" in DATABASES:
+        empty_postgres(POSTGRES)
+        bench("PostgreSQL", POSTGRES)
 
 
 if __name__ == "__main__":

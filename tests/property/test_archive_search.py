@@ -79,7 +79,8 @@ def test_search_finds_exactly_what_the_matcher_matches(archive: Archive, seed: i
         except QueryError:
             continue
         expected = [a.id for a in archived if compiled.watchlist.decide(document(a))]
-        assert [f.article.id for f in find(archive, compiled)] == expected, text
+        for probe in (0, 40):  # the index alone; the newest 40 read first, then the index
+            assert [f.article.id for f in find(archive, compiled, probe=probe)] == expected, text
         checked += 1
         matched += bool(expected)
     assert checked >= 80 and matched >= 40

@@ -18,16 +18,19 @@ BATCH = 500
 
 
 def candidates(
-    archive: Archive, required: Requirement | None, since: float | None = None, batch: int = BATCH
+    archive: Archive,
+    required: Requirement | None,
+    since: float | None = None,
+    batch: int = BATCH,
+    after: tuple[float, int] | None = None,
 ) -> Iterator[list[ArchivedArticle]]:
     """Batches of the articles that meet ``required`` (every article when None), seen since
-    ``since`` (Unix seconds), newest first."""
+    ``since`` (Unix seconds), newest first, from after ``after`` ((seen_at, id)) on."""
     query = select(*ARTICLE_COLUMNS).order_by(articles.c.seen_at.desc(), articles.c.id.desc())
     if required is not None:
         query = query.where(_meets(archive, required))
     if since is not None:
         query = query.where(articles.c.seen_at >= since)
-    after: tuple[float, int] | None = None
     while True:
         page = query if after is None else query.where(
             tuple_(articles.c.seen_at, articles.c.id) < tuple_(*after)

@@ -10,6 +10,7 @@ matcher decides. NOT, ``site:`` and ``lang:`` require nothing; a query that requ
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from newswatch.archive.schema import TERM_MAX_CHARS
@@ -80,8 +81,29 @@ def _all(parts: list[Requirement | None]) -> Requirement | None:
 def _any(parts: list[Requirement | None]) -> Requirement | None:
     if not parts or any(p is None for p in parts):
         return None
-    kept = tuple(dict.fromkeys(p for p in parts if p is not None))
-    return kept[0] if len(kept) == 1 else AnyOf(kept)
+    kept = _factored(list(dict.fromkeys(p for p in parts if p is not None)))
+    return kept[0] if len(kept) == 1 else AnyOf(tuple(kept))
+
+
+def _factored(parts: list[Requirement]) -> list[Requirement]:
+    """Options sharing a token with it taken out: (a AND b) OR (a AND c) -> a AND (b OR c)
+    (an entity's aliases and their variants share words: each is then looked up once)."""
+    counts = Counter(t for part in parts for t in _tokens(part))
+    if not counts or counts.most_common(1)[0][1] < 2:
+        return parts
+    token = counts.most_common(1)[0][0]
+    sharing = [part for part in parts if token in _tokens(part)]
+    others = [part for part in parts if token not in _tokens(part)]
+    rests = [_all([q for q in _parts(part) if q != token]) for part in sharing]
+    return [_all([token, _any(rests)]), *_factored(others)]  # type: ignore[list-item]
+
+
+def _parts(req: Requirement) -> tuple[Requirement, ...]:
+    return req.parts if isinstance(req, AllOf) else (req,)
+
+
+def _tokens(req: Requirement) -> list[Token]:
+    return [q for q in _parts(req) if isinstance(q, Token)]
 
 
 def fts5(req: Requirement) -> str:

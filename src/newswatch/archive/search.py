@@ -18,6 +18,8 @@ from newswatch.match import Watchlist, parse_query
 from newswatch.match.compiler import Compiler
 from newswatch.match.model import Document, EntitySpec, Match, WatchSpec
 
+PROBE = 1000
+
 
 @dataclass(frozen=True)
 class Compiled:
@@ -48,10 +50,28 @@ def document(article: ArchivedArticle) -> Document:
     return Document(article.title, article.text, article.site, article.language)
 
 
-def find(archive: Archive, compiled: Compiled, since: float | None = None) -> Iterator[Found]:
-    """Every archived article (seen since ``since``) that the watches match, newest first."""
-    for batch in candidates(archive, compiled.required, since):
-        for article in batch:
-            found = compiled.watchlist.match(document(article))
-            if found:
-                yield Found(article, found)
+def find(
+    archive: Archive, compiled: Compiled, since: float | None = None, probe: int = PROBE
+) -> Iterator[Found]:
+    """Every archived article (seen since ``since``) that the watches match, newest first.
+
+    The newest ``probe`` articles are read and matched as they are: a query that matches much
+    of the archive fills its first page there, before the index would have listed its many
+    candidates; the index serves the rest.
+    """
+    after = None
+    if probe:
+        newest = next(candidates(archive, None, since, probe), [])
+        yield from _matching(compiled, newest)
+        if len(newest) < probe:
+            return
+        after = (newest[-1].seen_at, newest[-1].id)
+    for batch in candidates(archive, compiled.required, since, after=after):
+        yield from _matching(compiled, batch)
+
+
+def _matching(compiled: Compiled, batch: list[ArchivedArticle]) -> Iterator[Found]:
+    for article in batch:
+        found = compiled.watchlist.match(document(article))
+        if found:
+            yield Found(article, found)
