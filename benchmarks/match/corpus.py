@@ -19,6 +19,7 @@ import random
 from dataclasses import dataclass
 
 from newswatch.match import Alias, Document, EntitySpec, WatchSpec
+from newswatch.match.lexicon import expand, shipped
 
 __all__ = ["Document", "EntitySpec", "Vocab", "document", "entities", "vocabularies", "watchlist"]
 
@@ -178,9 +179,14 @@ def _sentence(rng: random.Random, lang: str, vocab: Vocab, n: int) -> str:
 
 
 def document(
-    rng: random.Random, vocabs: dict[str, Vocab], names: list[str], size: int = 5000
+    rng: random.Random,
+    vocabs: dict[str, Vocab],
+    names: list[str],
+    size: int = 5000,
+    concepts: bool = False,
 ) -> Document:
-    """A ~``size``-byte article in a random language."""
+    """A ~``size``-byte article in a random language; with ``concepts``, some sentences end
+    with forms of concepts of the lexicon in that language."""
     lang = rng.choice(LANGS)
     vocab = vocabs[lang]
     parts: list[str] = []
@@ -189,6 +195,8 @@ def document(
         s = _sentence(rng, lang, vocab, rng.randint(8, 22))
         if rng.random() < 0.05:
             s += " " + rng.choice(names) + "."
+        if concepts and rng.random() < 0.05:
+            s += " " + concept_sentence(rng, lang).capitalize()
         parts.append(s)
         total += len(s.encode()) + 1
     title = _sentence(rng, lang, vocab, 9)
@@ -234,9 +242,41 @@ def query(rng: random.Random, vocabs: dict[str, Vocab], entity_ids: list[str]) -
     return f"site:example.com AND ({t()} OR {t()}) NEAR/3 {t()}"
 
 
+def concept_query(rng: random.Random, vocabs: dict[str, Vocab]) -> str:
+    """One watch query that names concepts of the shipped lexicon."""
+    t = lambda: _term(rng, vocabs)  # noqa: E731  # short local helpers read best here
+    ids = sorted(shipped().concepts)
+    c = lambda: "~" + (f'"{x}"' if " " in (x := rng.choice(ids)) else x)  # noqa: E731
+    pick = rng.random()
+    if pick < 0.3:
+        return f"{c()} AND {t()}"
+    if pick < 0.6:
+        return f"{c()} AND ({c()} OR {c()})"
+    if pick < 0.8:
+        return f"country:{rng.choice(COUNTRY_CODES)} AND {c()}"
+    return f"{c()} NEAR/5 {t()}"
+
+
+def concept_sentence(rng: random.Random, lang: str) -> str:
+    """A sentence of a few forms of random concepts in ``lang`` (as written, ``*`` dropped)."""
+    lexicon = shipped()
+    forms = [f for c in lexicon.concepts.values() for f in c.get(lang, ())]
+    picked = [rng.choice(expand(rng.choice(forms))).rstrip("*") for _ in range(3)]
+    return " ".join(picked) + "."
+
+
 def watchlist(
-    rng: random.Random, vocabs: dict[str, Vocab], ents: dict[str, EntitySpec], n: int
+    rng: random.Random,
+    vocabs: dict[str, Vocab],
+    ents: dict[str, EntitySpec],
+    n: int,
+    concepts: float = 0.0,
 ) -> list[WatchSpec]:
-    """``n`` watches."""
+    """``n`` watches, a fraction ``concepts`` of them naming concepts."""
     ids = list(ents)
-    return [WatchSpec(f"w{i}", query(rng, vocabs, ids)) for i in range(n)]
+    return [
+        WatchSpec(f"w{i}", concept_query(rng, vocabs))
+        if rng.random() < concepts
+        else WatchSpec(f"w{i}", query(rng, vocabs, ids))
+        for i in range(n)
+    ]

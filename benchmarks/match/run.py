@@ -1,6 +1,6 @@
 """Matcher benchmark: docs/s of the compiled watchlist vs the naive reference evaluator.
 
-    .venv/bin/python benchmarks/match/run.py [--sizes 10000 100000] [--docs 400]
+    .venv/bin/python benchmarks/match/run.py [--sizes 10000 100000] [--docs 400] [--concepts 0.25]
 
 Each watchlist size runs in its own process (so peak RSS is that size's), on one core; times
 are the process's CPU time (``time.process_time``), so other load on the machine is not
@@ -13,6 +13,10 @@ sample of the same documents (it is slow), checking both return the same watches
 (hits, entities, snippet): the gap to ``docs/s`` is the cost of the evidence, which grows
 with the number of matches per document (``matches/doc``; see ``corpus`` for how watches are
 drawn). Evidence is built eagerly, as the daemon uses every match's hits and snippet.
+With ``--concepts F``, a fraction F of the watches name concepts of the lexicon (``~peace AND
+x``, ``country:UA AND ~ceasefire``...) and about one sentence in twenty ends with forms of
+concepts in the document's language; ``concepts/s`` is then docs/s of matching and telling
+the concept hits of every match (``Watchlist.concept_hits``), as the daemon does.
 """
 
 from __future__ import annotations
@@ -51,14 +55,14 @@ def warm_up(watchlist: Watchlist, vocabs: dict[str, corpus.Vocab], names: list[s
         watchlist.match(corpus.Document(" ".join(words), " ".join(w.upper() for w in words)))
 
 
-def scenario(size: int, n_docs: int, baseline_docs: int) -> dict[str, float]:
+def scenario(size: int, n_docs: int, baseline_docs: int, concepts: float) -> dict[str, float]:
     """Run one watchlist size; returns the figures."""
     rng = random.Random(size)
     vocabs = corpus.vocabularies()
     ents = corpus.entities(rng)
-    watches = corpus.watchlist(rng, vocabs, ents, size)
+    watches = corpus.watchlist(rng, vocabs, ents, size, concepts)
     names = mention_names(ents)
-    docs = [corpus.document(rng, vocabs, names) for _ in range(n_docs)]
+    docs = [corpus.document(rng, vocabs, names, concepts=concepts > 0) for _ in range(n_docs)]
     start = time.process_time()
     watchlist = compile_watchlist(watches, ents)
     compile_s = time.process_time() - start
@@ -71,6 +75,11 @@ def scenario(size: int, n_docs: int, baseline_docs: int) -> dict[str, float]:
     for d in docs:
         watchlist.decide(d)
     decide_s = time.process_time() - start
+    start = time.process_time()
+    for d in docs:
+        for m in watchlist.match(d):
+            watchlist.concept_hits(m)
+    concepts_s = time.process_time() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reference = ReferenceMatcher(watches, ents)
     sample = docs[:baseline_docs]
@@ -83,6 +92,7 @@ def scenario(size: int, n_docs: int, baseline_docs: int) -> dict[str, float]:
         "compile_s": compile_s,
         "docs_per_s": n_docs / fast_s,
         "decide_docs_per_s": n_docs / decide_s,
+        "concepts_docs_per_s": n_docs / concepts_s,
         "baseline_docs_per_s": len(sample) / ref_s,
         "matches_per_doc": matches / n_docs,
         "peak_rss_mb": peak_mb,
@@ -96,15 +106,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--docs", type=int, default=400)
     parser.add_argument("--baseline-docs", type=int, default=0, help="default: 8 at 10k, 2 above")
+    parser.add_argument("--concepts", type=float, default=0.0, help="fraction naming concepts")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         sample = args.baseline_docs or (8 if args.child <= 10_000 else 2)
-        print(json.dumps(scenario(args.child, args.docs, sample)))
+        print(json.dumps(scenario(args.child, args.docs, sample, args.concepts)))
         return
     rows = []
     for size in args.sizes:
         cmd = [sys.executable, __file__, "--child", str(size), "--docs", str(args.docs)]
+        cmd += ["--concepts", str(args.concepts)]
         if args.baseline_docs:
             cmd += ["--baseline-docs", str(args.baseline_docs)]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -115,12 +127,16 @@ def main() -> None:
 def report(rows: list[dict[str, float]]) -> None:
     """Print the figures side by side."""
     head = f"{'watches':>8} {'compile s':>9} {'docs/s':>8} {'baseline':>9} {'speed-up':>8}"
-    print(head + f" {'decide/s':>8} {'peak MB':>8} {'matches/doc':>11} {'doc KB':>6} {'agree':>5}")
+    print(
+        head + f" {'decide/s':>8} {'concepts/s':>10} {'peak MB':>8} {'matches/doc':>11}"
+        f" {'doc KB':>6} {'agree':>5}"
+    )
     for r in rows:
         speedup = r["docs_per_s"] / r["baseline_docs_per_s"]
         print(
             f"{int(r['watches']):>8} {r['compile_s']:>9.2f} {r['docs_per_s']:>8.0f}"
             f" {r['baseline_docs_per_s']:>9.2f} {speedup:>7.0f}x {r['decide_docs_per_s']:>8.0f}"
+            f" {r['concepts_docs_per_s']:>10.0f}"
             f" {r['peak_rss_mb']:>8.0f} {r['matches_per_doc']:>11.1f}"
             f" {r['avg_doc_bytes'] / 1000:>6.1f}"
             f" {'yes' if r['agree'] else 'NO':>5}"

@@ -212,7 +212,7 @@ class _Parser:
         raise self.error(token, f"{_EXPECTED} {_where(after)}")
 
     def concept(self, token: Token, fields: int) -> ConceptRef:
-        text_pattern(self.watch, token.value, token.column + 1 + token.quoted)
+        text_pattern(self.watch, token.value, token.column + 1 + token.quoted)  # after ~ and "
         concepts = self.lexicon.resolve(token.value)
         if not concepts:
             message = f"unknown concept '{token.value}' ('newswatch concepts' lists them)"
