@@ -185,8 +185,8 @@ def document(
     size: int = 5000,
     concepts: bool = False,
 ) -> Document:
-    """A ~``size``-byte article in a random language; with ``concepts``, some sentences end
-    with forms of concepts of the lexicon in that language."""
+    """A ~``size``-byte article in a random language; with ``concepts``, one sentence in fifty
+    ends with forms of concepts of the lexicon in that language."""
     lang = rng.choice(LANGS)
     vocab = vocabs[lang]
     parts: list[str] = []
@@ -195,7 +195,7 @@ def document(
         s = _sentence(rng, lang, vocab, rng.randint(8, 22))
         if rng.random() < 0.05:
             s += " " + rng.choice(names) + "."
-        if concepts and rng.random() < 0.05:
+        if concepts and rng.random() < 0.02:  # about one per article
             s += " " + concept_sentence(rng, lang).capitalize()
         parts.append(s)
         total += len(s.encode()) + 1

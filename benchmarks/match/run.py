@@ -14,9 +14,9 @@ sample of the same documents (it is slow), checking both return the same watches
 with the number of matches per document (``matches/doc``; see ``corpus`` for how watches are
 drawn). Evidence is built eagerly, as the daemon uses every match's hits and snippet.
 With ``--concepts F``, a fraction F of the watches name concepts of the lexicon (``~peace AND
-x``, ``country:UA AND ~ceasefire``...) and about one sentence in twenty ends with forms of
-concepts in the document's language; ``concepts/s`` is then docs/s of matching and telling
-the concept hits of every match (``Watchlist.concept_hits``), as the daemon does.
+x``, ``country:UA AND ~ceasefire``...) and one sentence in fifty (about one per article) ends
+with forms of concepts in the document's language; ``concepts/s`` is docs/s of matching and
+telling the concept hits of every match (``Watchlist.concept_hits``), as the daemon does.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ LEXICON_DIR = Path(__file__).parent / "concepts"
 ENGLISH = "en"
 
 Forms = Mapping[str, tuple[str, ...]]  # language -> forms as written
+_Index = frozenset[tuple[object, ...]]  # a concept's forms, indexed for telling hits
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 
@@ -93,6 +94,7 @@ class Lexicon:
 
     concepts: Mapping[str, Forms]
     _patterns: dict[str, tuple[Pattern, ...]] = field(default_factory=dict, compare=False)
+    _indexes: dict[str, tuple[_Index, _Index]] = field(default_factory=dict, compare=False)
 
     def languages(self) -> list[str]:
         """Every language some concept has forms in."""
@@ -125,10 +127,24 @@ class Lexicon:
     def concept_of(self, concepts: Iterable[str], term: str) -> str | None:
         """Which of ``concepts`` the text ``term`` (a hit) is a form of."""
         words = tuple(tokens(term))
+        if not words:
+            return None
+        head, last = words[:-1], words[-1]
         for concept in concepts:
-            if any(_matches(p, words) for p in self.patterns(concept)):
+            exact, prefixes = self._index(concept)
+            if words in exact or any((head, last[:k]) in prefixes for k in range(1, len(last) + 1)):
                 return concept
         return None
+
+    def _index(self, concept: str) -> tuple[_Index, _Index]:
+        """The concept's whole-word forms, and its prefix forms as (words before, prefix)."""
+        found = self._indexes.get(concept)
+        if found is None:
+            patterns = self.patterns(concept)
+            exact = frozenset(p.words for p in patterns if not p.prefix)
+            prefixes = frozenset((p.words[:-1], p.words[-1]) for p in patterns if p.prefix)
+            found = self._indexes[concept] = (exact, prefixes)
+        return found
 
     def extended(self, extra: Mapping[str, Forms], replace: Iterable[str] = ()) -> Lexicon:
         """This lexicon with ``extra`` forms added (new concepts too); the concepts in
