@@ -48,6 +48,10 @@ LEASE_MS = 120_000
 DISPATCH_TICK_S = 1.0
 BLOCK_MS = 1_000
 READ_COUNT = 32
+ARTICLE_CONCURRENCY = 500
+"""Entries a worker process handles at once (``polling.article_concurrency``): most of them wait
+for a turn at their host (``host_delay``), so this many lets about this many hosts' articles
+progress side by side; extraction itself runs on as many threads as the process has CPUs."""
 SEEN_PER_FEED_MAX = 5_000
 # Dedup state expires, so Redis memory is bounded by (articles per day) x TTL. A story record
 # (text version, for updates) lives a week; the alert marker outlives it so that a story seen

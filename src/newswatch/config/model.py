@@ -20,6 +20,7 @@ from newswatch.config.schedules import (
     check_template,
     check_timezone,
 )
+from newswatch.constants import ARTICLE_CONCURRENCY
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
 
@@ -60,6 +61,9 @@ class PollingConfig(Strict):
     max_interval: Seconds = 6 * 3600.0
     timeout: Seconds = 20.0
     max_concurrency: int = Field(50, ge=1)
+    article_concurrency: int = Field(ARTICLE_CONCURRENCY, ge=1)
+    """Articles a worker process has in flight at once (waiting for their host's turn, being
+    fetched or extracted); each host still gets at most ``per_host`` requests at a time."""
     per_host: int = Field(2, ge=1)
     allow_private_networks: bool = False
     user_agent: str | None = None

@@ -6,13 +6,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from newswatch.constants import BLOCK_MS, READ_COUNT
 from newswatch.errors import QueueError
 from newswatch.observe.outage import log_failure
-from newswatch.queue.streams import Consumer, Handler, Message
+from newswatch.queue.streams import Consumer, Message
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _REDIS_RETRY_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 
 # Handles a batch (``burst`` says whether Redis errors must propagate); False when some message
@@ -26,10 +28,11 @@ async def consume(
     stop: asyncio.Event,
     *,
     burst: bool,
-    count: int = READ_COUNT,
+    count: int | Callable[[], int] = READ_COUNT,
 ) -> None:
     """Handle batches until ``stop`` is set, or, with ``burst``, until none are left.
 
+    ``count`` is the most messages to read at a time (or what says it before each read).
     Redis errors are retried with backoff (``burst`` re-raises them). A message left pending is
     read again by this consumer, or claimed by another after the visibility timeout.
     """
@@ -37,7 +40,8 @@ async def consume(
     failures = 0
     while not stop.is_set():
         try:
-            batch = await consumer.read(count, None if burst else BLOCK_MS)
+            size = count() if callable(count) else count
+            batch = await consumer.read(size, None if burst else BLOCK_MS)
             failures = 0
         except QueueError as exc:
             if burst:
@@ -54,31 +58,15 @@ async def consume(
             await _sleep_or_stop(stop, _REDIS_RETRY_S[0])
 
 
-def sequential(consumer: Consumer, handle: Handler, stop: asyncio.Event) -> BatchHandler:
-    """A batch handler that handles messages one by one and acks each that is done.
-
-    ``stop`` is looked at between messages: the rest of the batch stays pending (handed back).
-    An unexpected error leaves that message pending for a later claim.
-    """
-
-    async def run(batch: list[Message], burst: bool) -> bool:
-        for message in batch:
-            if stop.is_set():
-                return True
-            try:
-                if await handle(message):
-                    await consumer.ack(message.id)
-            except QueueError as exc:
-                if burst:
-                    raise
-                log_failure(log, exc, "redis failed on %s %s; left pending",
-                            consumer.stream, message.id)  # fmt: skip
-                return False
-            except Exception:
-                log.exception("failed to handle %s %s; left pending", consumer.stream, message.id)
-        return True
-
-    return run
+async def finish(work: Awaitable[T]) -> T:
+    """Await ``work`` to its end even when the caller is cancelled meanwhile, then pass the
+    cancellation on: for bookkeeping that must not stop halfway (publishing, acknowledging)."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

@@ -15,10 +15,12 @@ from redis.asyncio import Redis
 
 from newswatch.archive.database import Archive, create, database_url
 from newswatch.config import Config, Settings
+from newswatch.constants import ENTRIES_STREAM, WORKERS_GROUP
 from newswatch.daemon.archiver import Archiver
 from newswatch.daemon.deliver import Deliverer
 from newswatch.daemon.poller import Poller
 from newswatch.daemon.stats import Stats
+from newswatch.daemon.window import Window
 from newswatch.daemon.worker import Worker
 from newswatch.delivery.policy import policies
 from newswatch.delivery.pump import RetryPump
@@ -83,6 +85,7 @@ class Roles:
     redis: Redis
     name: str
     visibility_ms: int
+    article_concurrency: int
     stdout: TextIO | None = None
     archiver: Archiver | None = None
     retired: list[Mapping[str, Notifier]] = field(default_factory=list)
@@ -91,6 +94,11 @@ class Roles:
     def consumer(self, stream: str, group: str) -> Consumer:
         """A consumer of ``stream`` named after this process."""
         return Consumer(self.redis, stream, group, self.name, visibility_ms=self.visibility_ms)
+
+    def articles(self, stop: asyncio.Event) -> Window:
+        """The worker's window on the ``entries`` stream."""
+        consumer = self.consumer(ENTRIES_STREAM, WORKERS_GROUP)
+        return Window(consumer, self.worker.handle, stop, self.article_concurrency)
 
     async def apply(self, settings: Settings) -> None:
         """Point every role at a new config: feeds, watches, notifiers and delivery rules.
@@ -174,6 +182,7 @@ async def open_roles(
             redis=redis,
             name=name,
             visibility_ms=visibility_ms(settings),
+            article_concurrency=config.polling.article_concurrency,
             stdout=stdout,
             archiver=archiver,
         )

@@ -19,17 +19,14 @@ from newswatch.constants import (
     ARCHIVERS_GROUP,
     DIGEST_CHECK_S,
     DISPATCH_TICK_S,
-    ENTRIES_STREAM,
     GC_YOUNG_THRESHOLD,
     HOUSEKEEPING_S,
     NOTIFIERS_GROUP,
     ONCE_RETRY_WAIT_S,
     RETRY_TICK_S,
-    WORKERS_GROUP,
 )
 from newswatch.daemon.housekeeping import housekeeping
 from newswatch.daemon.jobs import Jobs
-from newswatch.daemon.loop import consume, sequential
 from newswatch.daemon.reload import watch_config
 from newswatch.daemon.roles import Roles, open_roles
 from newswatch.daemon.stats import Stats
@@ -54,8 +51,7 @@ async def run_once(
             await r.poller.sync()
             await r.poller.poll_all()
         if "worker" in roles:
-            consumer = r.consumer(ENTRIES_STREAM, WORKERS_GROUP)
-            await consume(consumer, sequential(consumer, r.worker.handle, stop), stop, burst=True)
+            await r.articles(stop).run(burst=True)
             if r.archiver is not None:
                 await r.archiver.drain(r.consumer(ARCHIVE_STREAM, ARCHIVERS_GROUP), stop)
         if "notifier" in roles:
@@ -138,9 +134,7 @@ async def _start_roles(
         heartbeat.beat()
         jobs.every("dispatch", DISPATCH_TICK_S, dispatch)
     if "worker" in roles:
-        consumer = r.consumer(ENTRIES_STREAM, WORKERS_GROUP)
-        handler = sequential(consumer, r.worker.handle, stop)
-        tasks.append(asyncio.create_task(consume(consumer, handler, stop, burst=False)))
+        tasks.append(asyncio.create_task(r.articles(stop).run(burst=False)))
         if archiver is not None:
             archive = r.consumer(ARCHIVE_STREAM, ARCHIVERS_GROUP)
             tasks.append(asyncio.create_task(archiver.run(archive, stop, burst=False)))

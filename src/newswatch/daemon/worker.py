@@ -31,6 +31,8 @@ from newswatch.constants import (
     STORY_PREFIX,
     STORY_TTL_S,
 )
+from newswatch.daemon.keylock import KeyLocks
+from newswatch.daemon.loop import finish
 from newswatch.daemon.publish import Publisher
 from newswatch.errors import SourceError
 from newswatch.extract import detect_language, extract_article_async
@@ -91,22 +93,34 @@ class Worker:
         self.stats = stats
         self.archive = archive
         self.publisher = Publisher(redis, stats)
+        self._stories = KeyLocks()  # story record key -> held while a copy is processed
 
     async def handle(self, message: Message) -> bool:
-        """Process one entry; True when it can be acknowledged."""
+        """Process one entry; True when it can be acknowledged.
+
+        Copies of one story are processed one after the other (the second one then sees what
+        the first one stored), and publishing what was found is never stopped halfway."""
         entry = message.payload
         key = story_key(entry)
         record_key = STORY_PREFIX + hashlib.sha1(key.encode()).hexdigest()
-        stored: Any = await guard(self.redis.hgetall(record_key))
-        seen = stored.get("entries", "").split()
-        version = entry_version(entry)
-        if version in seen:
-            return True
-        article = await self.article(entry, key)
+        async with self._stories.hold(record_key):
+            stored: Any = await guard(self.redis.hgetall(record_key))
+            version = entry_version(entry)
+            if version in stored.get("entries", "").split():
+                return True
+            article = await self.article(entry, key)
+            await finish(self._conclude(record_key, stored, version, article))
+        return True
+
+    async def _conclude(
+        self, record_key: str, stored: dict[str, str], version: str, article: Article
+    ) -> None:
+        """Alert on a new story or a material change of it, and remember this version."""
+        key = article.canonical_url
         text = text_version(article.info.title, article.info.text)
         previous = TextVersion.decode(stored)
         if previous is not None and stored.get("page") == "1" and not article.from_page:
-            return True  # the page failed this time: no comparing the summary with the page
+            return  # the page failed this time: no comparing the summary with the page
         record = sighting_record(key, time.time())
         if previous is None or material_change(previous, text):
             changed = text if previous is not None else None
@@ -117,9 +131,9 @@ class Worker:
             metrics.ARTICLES.labels("page" if article.from_page else "summary").inc()
             previous = text
         fields = {**previous.encode(), "page": "1" if article.from_page else "0"}
+        seen = stored.get("entries", "").split()
         fields["entries"] = " ".join([*seen, version][-STORY_ENTRY_VERSIONS_MAX:])
         await self._remember(record_key, fields, record)
-        return True
 
     async def _remember(self, key: str, fields: dict[str, str], record: dict[str, Any]) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import trafilatura
@@ -52,9 +55,25 @@ def plain_article(text: str) -> Extracted:
                      language=detect_language(body))  # fmt: skip
 
 
+def usable_cpus() -> int:
+    """How many CPUs this process may run on (its affinity mask, where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    # Its own pool, as many threads as usable CPUs: many articles in flight never mean more
+    # extractions at once than the process has CPUs for, nor a wait behind other thread work.
+    return ThreadPoolExecutor(usable_cpus(), thread_name_prefix="extract")
+
+
 async def extract_article_async(html: bytes | str, url: str) -> Extracted:
-    """``extract_article`` off the event loop (it is CPU-bound)."""
-    return await asyncio.to_thread(extract_article, html, url)
+    """``extract_article`` off the event loop (it is CPU-bound), in a pool as large as the
+    number of CPUs the process may use; the others wait their turn."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_pool(), extract_article, html, url)
 
 
 def _iso_date(value: str | None) -> str | None:

@@ -8,7 +8,7 @@ pending for longer than the visibility timeout (XAUTOCLAIM), then reads new ones
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -124,6 +124,17 @@ class Consumer:
         """Acknowledge several messages at once."""
         if message_ids:
             await guard(self.redis.xack(self.stream, self.group, *message_ids))
+
+    async def keep(self, message_ids: Sequence[str]) -> None:
+        """Reset the idle time of messages this consumer is still working on, so that no other
+        consumer claims them meanwhile. One idle for less than half the visibility timeout is
+        left as it is (it is fresh, or another consumer has just claimed it)."""
+        idle_ms = self.visibility_ms // 2
+        await guard(
+            self.redis.xclaim(
+                self.stream, self.group, self.name, idle_ms, list(message_ids), justid=True
+            )
+        )
 
     async def pending_count(self) -> int:
         """Messages delivered to any consumer of the group and not yet acknowledged."""

@@ -1,0 +1,120 @@
+"""Handling stream messages concurrently: a sliding window of messages in flight.
+
+The worker's messages wait on very different things: a page from a fast host, a turn at a
+host kept slow by its ``host_delay`` or robots.txt ``Crawl-delay``, a slot in the extraction
+pool. Handled one at a time, each wait holds up every message behind it; here up to ``limit``
+messages are in flight at once and a free place is refilled from the stream as soon as any
+message is done, so a slow host holds up only its own messages.
+
+Each message is acknowledged when its own handler is done (never before). Messages in flight
+are kept from going stale (``Consumer.keep``), so that no other consumer claims them while they
+wait their turn. When ``stop`` is set, the window reads nothing more and cancels what is in
+flight: a handler's bookkeeping runs to its end (``loop.finish``), anything not acknowledged
+stays pending and is claimed again later. A message read again while still in flight (its own
+pending list re-read, or claimed back) is not started twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from newswatch.constants import READ_COUNT
+from newswatch.daemon.loop import consume, finish
+from newswatch.errors import QueueError
+from newswatch.queue.streams import Consumer, Handler, Message
+
+log = logging.getLogger(__name__)
+
+
+class Window:
+    """Handles a consumer's messages, at most ``limit`` at once, acknowledging each when done."""
+
+    def __init__(self, consumer: Consumer, handle: Handler, stop: asyncio.Event, limit: int):
+        self.consumer = consumer
+        self.handle = handle
+        self.stop = stop
+        self.limit = limit
+        self._flying: dict[str, asyncio.Task[None]] = {}
+        self._failure: QueueError | None = None  # a Redis error in a handler or an ack
+
+    def __len__(self) -> int:
+        return len(self._flying)
+
+    async def run(self, *, burst: bool) -> None:
+        """Handle messages until ``stop`` is set (then cancel those in flight), or, with
+        ``burst``, until the stream has none left and every one in flight is done (a Redis
+        error is raised then)."""
+        keeper = asyncio.create_task(self._keep_alive())
+        try:
+            await consume(self.consumer, self._admit, self.stop, burst=burst, count=self._room)
+            await self._settle(cancel=self.stop.is_set())
+        finally:
+            keeper.cancel()
+            await self._settle(cancel=True)  # after an error: hand back what is in flight
+            await asyncio.gather(keeper, return_exceptions=True)
+        failure, self._failure = self._failure, None
+        if burst and failure is not None:
+            raise failure
+
+    def _room(self) -> int:
+        return min(READ_COUNT, self.limit - len(self._flying))
+
+    async def _admit(self, batch: list[Message], burst: bool) -> bool:
+        """Start the batch's new messages; return once there is room for another; False after
+        a Redis error (in burst mode, raise it)."""
+        started = 0
+        for message in batch:
+            if message.id not in self._flying:
+                self._flying[message.id] = asyncio.create_task(self._one(message))
+                started += 1
+        if started == 0 and self._flying:  # only messages in flight: wait for one to end
+            await self._wait_for_room(len(self._flying) - 1)
+        await self._wait_for_room(self.limit - 1)
+        failure, self._failure = self._failure, None
+        if failure is not None and burst:
+            raise failure
+        return failure is None
+
+    async def _wait_for_room(self, most: int) -> None:
+        """Wait until at most ``most`` messages are in flight, or ``stop`` is set."""
+        while len(self._flying) > most and not self.stop.is_set():
+            stopping = asyncio.ensure_future(self.stop.wait())
+            try:
+                await asyncio.wait([*self._flying.values(), stopping],
+                                   return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+            finally:
+                stopping.cancel()
+
+    async def _one(self, message: Message) -> None:
+        stream = self.consumer.stream
+        try:
+            if await self.handle(message):
+                await finish(self.consumer.ack(message.id))
+        except QueueError as exc:
+            self._failure = exc
+            log.error("redis failed on %s %s; left pending: %s", stream, message.id, exc)
+        except Exception:
+            log.exception("failed to handle %s %s; left pending", stream, message.id)
+        finally:
+            self._flying.pop(message.id, None)
+
+    async def _settle(self, *, cancel: bool) -> None:
+        """Wait for every message in flight to end (cancelled first with ``cancel``)."""
+        while self._flying:
+            if cancel:
+                for task in self._flying.values():
+                    task.cancel()
+            await asyncio.wait(list(self._flying.values()))
+
+    async def _keep_alive(self) -> None:
+        """Reset the idle time of the messages in flight, a few times per visibility timeout."""
+        period = self.consumer.visibility_ms / 3000
+        while True:
+            await asyncio.sleep(period)
+            if not self._flying:
+                continue
+            try:
+                await self.consumer.keep(list(self._flying))
+            except QueueError as exc:
+                log.warning("could not keep %s messages in flight: %s", self.consumer.stream, exc)
