@@ -91,12 +91,16 @@ async def redis_client(redis_url_clean: str) -> AsyncIterator[aioredis.Redis]:
 
 
 @pytest.fixture
-def make_http_server() -> Iterator[Callable[[], Server]]:
-    """A factory of HTTP servers, for tests needing several; all are closed at teardown."""
+def make_http_server() -> Iterator[Callable[..., Server]]:
+    """A factory of HTTP servers, for tests needing several (``host``: another loopback address,
+    another host to the fetcher's politeness); all are closed at teardown."""
     servers: list[Server] = []
 
-    def make() -> Server:
-        server = Server()
+    def make(host: str = "127.0.0.1") -> Server:
+        try:
+            server = Server(host)
+        except OSError as exc:
+            pytest.skip(f"cannot listen on {host}: {exc}")
         servers.append(server)
         return server
 
@@ -106,7 +110,7 @@ def make_http_server() -> Iterator[Callable[[], Server]]:
 
 
 @pytest.fixture
-def http_server(make_http_server: Callable[[], Server]) -> Server:
+def http_server(make_http_server: Callable[..., Server]) -> Server:
     """A real HTTP server on 127.0.0.1 (``.url``); routes are set with ``.route(path, ...)``."""
     return make_http_server()
 

@@ -9,9 +9,11 @@ are left open when a test ends.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +41,8 @@ class Route:
     delays_s: list[float] | None = None
     """Per request, like ``responses`` (the last one repeats): the wait before answering,
     instead of ``delay_s`` (e.g. quick 503s, then slow successes)."""
+    release: threading.Event | None = None
+    """Hold every answer until this event is set (or the server closes)."""
 
 
 @dataclass
@@ -109,10 +113,16 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         owner = self.server.owner
-        status, payload, answer_headers, delay_s = owner._answer(self.path, headers)
+        status, payload, answer_headers, delay_s, release = owner._answer(self.path, headers)
         owner._record(Request(self.command, self.path, headers, body, status))
-        if delay_s and owner._closing.wait(delay_s):
-            return
+        with owner._answering():  # left before replying: the client cannot be done sooner
+            if delay_s and owner._closing.wait(delay_s):
+                return
+            if release is not None and not owner._held(release):
+                return
+        self._reply(status, payload, answer_headers)
+
+    def _reply(self, status: int, payload: bytes, answer_headers: dict[str, str]) -> None:
         self.send_response(status)
         for name, value in answer_headers.items():
             if name.lower() != "content-length":
@@ -129,9 +139,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, owner: Server) -> None:
+    def __init__(self, owner: Server, host: str) -> None:
         self.owner = owner
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__((host, 0), _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         # Track handler threads ourselves (daemon threads are not joined by server_close).
@@ -146,15 +156,20 @@ class _HttpServer(ThreadingHTTPServer):
 
 
 class Server:
-    """A threaded HTTP server on 127.0.0.1:<free port>; routes are set by tests."""
+    """A threaded HTTP server on 127.0.0.1:<free port> (or another loopback ``host``); routes
+    are set by tests."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self._lock = threading.Lock()
         self._routes: dict[str, _RouteState] = {}
         self._requests: list[Request] = []
         self._threads: list[threading.Thread] = []
         self._closing = threading.Event()
-        self._httpd = _HttpServer(self)
+        self.answering = 0
+        """Requests received and not yet being answered."""
+        self.most_answering = 0
+        """The most requests ever received and not yet being answered at one time."""
+        self._httpd = _HttpServer(self, host)
         host, port = self._httpd.server_address[:2]
         self.url = f"http://{host!s}:{port}"
         self._thread = threading.Thread(
@@ -230,15 +245,34 @@ class Server:
 
     def _answer(
         self, target: str, headers: dict[str, str]
-    ) -> tuple[int, bytes, dict[str, str], float]:
+    ) -> tuple[int, bytes, dict[str, str], float, threading.Event | None]:
         with self._lock:
             state = self._routes.get(target) or self._routes.get(urlsplit(target).path)
             if state is None:
-                return 404, b"not found", {"Content-Type": "text/plain"}, 0.0
+                return 404, b"not found", {"Content-Type": "text/plain"}, 0.0, None
             (status, body, answer_headers), delay_s = state.next_answer()
-        if state.route.conditional and status == 200 and _not_modified(headers, answer_headers):
+        route = state.route
+        if route.conditional and status == 200 and _not_modified(headers, answer_headers):
             status, body = 304, b""
-        return status, body, answer_headers, delay_s
+        return status, body, answer_headers, delay_s, route.release
+
+    @contextlib.contextmanager
+    def _answering(self) -> Iterator[None]:
+        with self._lock:
+            self.answering += 1
+            self.most_answering = max(self.most_answering, self.answering)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.answering -= 1
+
+    def _held(self, release: threading.Event) -> bool:
+        """Wait for ``release``; False when the server closes first."""
+        while not release.wait(0.05):
+            if self._closing.is_set():
+                return False
+        return True
 
     def _record(self, request: Request) -> None:
         with self._lock:
