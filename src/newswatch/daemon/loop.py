@@ -65,7 +65,9 @@ async def finish(work: Awaitable[T]) -> T:
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
-        await task
+        while not task.done():  # cancelled again meanwhile: keep waiting
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(task)
         raise
 
 

@@ -37,6 +37,7 @@ class Window:
         self.limit = limit
         self._flying: dict[str, asyncio.Task[None]] = {}
         self._failure: QueueError | None = None  # a Redis error in a handler or an ack
+        self._ended = asyncio.Event()  # set whenever a message in flight ends
 
     def __len__(self) -> int:
         return len(self._flying)
@@ -79,12 +80,14 @@ class Window:
     async def _wait_for_room(self, most: int) -> None:
         """Wait until at most ``most`` messages are in flight, or ``stop`` is set."""
         while len(self._flying) > most and not self.stop.is_set():
-            stopping = asyncio.ensure_future(self.stop.wait())
+            self._ended.clear()
+            waits = [asyncio.ensure_future(self._ended.wait()),
+                     asyncio.ensure_future(self.stop.wait())]  # fmt: skip
             try:
-                await asyncio.wait([*self._flying.values(), stopping],
-                                   return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             finally:
-                stopping.cancel()
+                for wait in waits:
+                    wait.cancel()
 
     async def _one(self, message: Message) -> None:
         stream = self.consumer.stream
@@ -98,13 +101,14 @@ class Window:
             log.exception("failed to handle %s %s; left pending", stream, message.id)
         finally:
             self._flying.pop(message.id, None)
+            self._ended.set()
 
     async def _settle(self, *, cancel: bool) -> None:
         """Wait for every message in flight to end (cancelled first with ``cancel``)."""
+        if cancel:
+            for task in self._flying.values():
+                task.cancel()
         while self._flying:
-            if cancel:
-                for task in self._flying.values():
-                    task.cancel()
             await asyncio.wait(list(self._flying.values()))
 
     async def _keep_alive(self) -> None:
