@@ -71,6 +71,11 @@ def serve_articles(server: Server, count: int, **route: Any) -> list[str]:
     return urls
 
 
+def serve_hosts(make: Callable[..., Server], hosts: tuple[str, ...], count: int) -> list[str]:
+    """``count`` article pages on a server at each of ``hosts``; returns their URLs."""
+    return [url for host in hosts for url in serve_articles(make(host), count)]
+
+
 def entry(url: str, summary: str = "") -> dict[str, Any]:
     """An ``entries`` message as the poller writes it (another ``summary``: another version of
     the entry, as when a feed edits it or another feed links the same page)."""
@@ -167,8 +172,7 @@ async def test_a_held_page_holds_up_only_its_own_host(
 ) -> None:
     slow = make_http_server("127.0.0.2")
     [held] = serve_articles(slow, 1, release=release)
-    fast = [url for host in ("127.0.0.3", "127.0.0.4")
-            for url in serve_articles(make_http_server(host), 3)]  # fmt: skip
+    fast = serve_hosts(make_http_server, ("127.0.0.3", "127.0.0.4"), 3)
     ids = await publish(redis_client, [entry(url) for url in [held, *fast]])
     held_id = next(i for i, url in ids.items() if url == held)
 
@@ -198,8 +202,7 @@ async def test_a_crawl_delayed_host_holds_up_only_its_own_articles_and_a_stop_ha
     slow = make_http_server("127.0.0.2")
     slow.route("/robots.txt", body=b"User-agent: *\nCrawl-delay: 60\n")
     first, second = serve_articles(slow, 2)
-    fast = [url for host in ("127.0.0.3", "127.0.0.4")
-            for url in serve_articles(make_http_server(host), 3)]  # fmt: skip
+    fast = serve_hosts(make_http_server, ("127.0.0.3", "127.0.0.4"), 3)
     ids = await publish(redis_client, [entry(url) for url in [first, second, *fast]])
     slow_ids = {i for i, url in ids.items() if url in (first, second)}
 
@@ -268,8 +271,7 @@ async def test_acknowledged_only_after_its_alerts_are_on_the_stream(
     redis_client: aioredis.Redis,
     settings_for: Callable[..., Settings],
 ) -> None:
-    urls = [url for host in ("127.0.0.2", "127.0.0.3")
-            for url in serve_articles(make_http_server(host), 4)]  # fmt: skip
+    urls = serve_hosts(make_http_server, ("127.0.0.2", "127.0.0.3"), 4)
     ids = await publish(redis_client, [entry(url) for url in urls])
     commands: list[str] = []
 
