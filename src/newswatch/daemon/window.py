@@ -22,6 +22,7 @@ import logging
 from newswatch.constants import READ_COUNT
 from newswatch.daemon.loop import consume, finish
 from newswatch.errors import QueueError
+from newswatch.observe.outage import log_failure
 from newswatch.queue.streams import Consumer, Handler, Message
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class Window:
                 await finish(self.consumer.ack(message.id))
         except QueueError as exc:
             self._failure = exc
-            log.error("redis failed on %s %s; left pending: %s", stream, message.id, exc)
+            log_failure(log, exc, "redis failed on %s %s; left pending", stream, message.id)
         except Exception:
             log.exception("failed to handle %s %s; left pending", stream, message.id)
         finally:
@@ -121,4 +122,4 @@ class Window:
             try:
                 await self.consumer.keep(list(self._flying))
             except QueueError as exc:
-                log.warning("could not keep %s messages in flight: %s", self.consumer.stream, exc)
+                log_failure(log, exc, "could not keep %s messages in flight", self.consumer.stream)
