@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 
+from newswatch.constants import ENTRIES_STREAM
 from tests.support.daemon import start_daemon, stop
 from tests.support.http import Route, Server
 from tests.support.site import page, rss, serve_site
@@ -39,6 +41,28 @@ class Setup:
     feed: str
     config: Path
     text: str
+    redis_url: str
+
+
+def wait_for_entries_done(redis_url: str, count: int, timeout: float = 60.0) -> None:
+    """Block until ``count`` entries were published and every one was handled (acknowledged)."""
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    deadline = time.monotonic() + timeout
+    try:
+        while not _entries_done(client, count):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{count} entries were not all handled in {timeout:g}s")
+            time.sleep(0.05)
+    finally:
+        client.close()
+
+
+def _entries_done(client: redis.Redis, count: int) -> bool:
+    if client.xlen(ENTRIES_STREAM) < count:
+        return False
+    [group] = client.xinfo_groups(ENTRIES_STREAM)
+    last = client.xrevrange(ENTRIES_STREAM, count=1)[0][0]
+    return bool(group["last-delivered-id"] == last and group["pending"] == 0)
 
 
 @pytest.fixture
@@ -49,7 +73,7 @@ def setup(tmp_path: Path, redis_url_clean: str, make_http_server) -> Setup:  # t
     receiver.route("/hook", Route(body=b"ok"))
     text = CONFIG.format(redis=redis_url_clean, data=tmp_path / "d", feed=feed,
                          hook=receiver.url + "/hook")  # fmt: skip
-    return Setup(site, receiver, feed, tmp_path / "c.yaml", text)
+    return Setup(site, receiver, feed, tmp_path / "c.yaml", text, redis_url_clean)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -92,6 +116,7 @@ def test_sighup_reloads_the_config(setup: Setup) -> None:
     daemon = start_daemon(config)
     try:
         site.wait_for(1, "/news/ukraina-pertemuan", timeout=60)
+        wait_for_entries_done(setup.redis_url, 3)  # articles are handled side by side
         # The same file, rewritten in place with the same size and mtime: only SIGHUP can tell.
         item = {"title": "Ukraina", "link": site.url + "/news/baru", "guid": "baru"}
         html = {"Content-Type": "text/html"}
