@@ -48,6 +48,8 @@ LEASE_MS = 120_000
 DISPATCH_TICK_S = 1.0
 BLOCK_MS = 1_000
 READ_COUNT = 32
+REDIS_MAX_CONNECTIONS = 128  # per process; a command waits for a free one when all are in use
+REDIS_POOL_WAIT_S = 30.0  # ... for at most this long (then it fails like any Redis error)
 ARTICLE_CONCURRENCY = 500
 """Entries a worker process handles at once (``polling.article_concurrency``): most of them wait
 for a turn at their host (``host_delay``), so this many lets about this many hosts' articles

@@ -357,3 +357,17 @@ async def test_an_article_in_flight_past_the_visibility_timeout_is_not_claimed_b
         await worker
     assert await pending(redis_client) == set()
     assert len(http_server.requests("/news/0")) == 1
+
+
+async def test_more_entries_in_flight_than_redis_connections_wait_for_one(
+    redis_client: aioredis.Redis, settings_for: Callable[..., Settings]
+) -> None:
+    """300 entries matched on their feed summary start at once, each with its Redis calls:
+    more than a connection pool holds, so calls wait for a free connection (none fails)."""
+    items = [{**entry(f"http://127.0.0.2/news/{n}", summary=f"ferry timetable {n}"),
+              "fetch_article": False} for n in range(300)]  # fmt: skip
+    await publish(redis_client, items)
+    stats = await run_once(settings_for(), roles=["worker"])
+    assert stats.articles == 300
+    assert len(await alerted(redis_client)) == 300
+    assert await pending(redis_client) == set()

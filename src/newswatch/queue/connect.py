@@ -11,6 +11,7 @@ from typing import cast
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from newswatch.constants import REDIS_MAX_CONNECTIONS, REDIS_POOL_WAIT_S
 from newswatch.errors import QueueError
 from newswatch.queue.embedded import EmbeddedRedis
 
@@ -34,11 +35,11 @@ async def open_redis(
     """Yield a connected client (decoded strings); stop the embedded server on exit."""
     embedded: EmbeddedRedis | None = None
     if url:
-        client = cluster_client(url) if cluster else aioredis.from_url(url, decode_responses=True)
+        client = cluster_client(url) if cluster else _client(url)
     else:
         embedded = EmbeddedRedis(data_dir)
         embedded.start()
-        client = aioredis.Redis(unix_socket_path=str(embedded.socket), decode_responses=True)
+        client = _client(f"unix://{embedded.socket}")
     try:
         try:
             await client.ping()
@@ -58,3 +59,15 @@ async def open_redis(
 async def _cluster_enabled(client: Redis) -> bool:
     info = await client.info("cluster")
     return bool(info.get("cluster_enabled"))
+
+
+def _client(url: str) -> Redis:
+    """A client whose commands wait for a free connection when all are in use (a worker has
+    hundreds of articles in flight; redis-py's default pool raises at its 100th instead)."""
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        decode_responses=True,
+        max_connections=REDIS_MAX_CONNECTIONS,
+        timeout=REDIS_POOL_WAIT_S,
+    )
+    return aioredis.Redis.from_pool(pool)
