@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The matcher's native engine is built by the install: a change to it rebuilds it.
 ENGINE := $(wildcard src/newswatch/match/engine/*.c src/newswatch/match/engine/*.h)
 
-.PHONY: run once test lint format check bench bench-match bench-poll bench-deliver bench-archive bench-pipeline soak clean
+.PHONY: run once test lint format check bench bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles soak clean
 
 $(STAMP): pyproject.toml setup.py $(ENGINE)
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-bench: bench-match bench-poll bench-deliver bench-archive bench-pipeline   ## every benchmark but the hour-long soak
+bench: bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles   ## every benchmark but the hour-long soak
 
 bench-match: $(STAMP)  ## matcher docs/s at 10,000 and 100,000 watches vs evaluate-every-watch
 	$(BIN)/python benchmarks/match/run.py
@@ -53,6 +53,9 @@ bench-archive: $(STAMP)  ## 100,000 archived articles on SQLite and PostgreSQL: 
 
 bench-pipeline: $(STAMP)  ## articles/s per core through fetch, extract, match, archive, alert vs bare trafilatura
 	$(BIN)/python benchmarks/archive/pipeline.py
+
+bench-articles: $(STAMP)  ## articles/s of one worker on 100 slow local hosts vs CPU-bound; cold starts
+	$(BIN)/python benchmarks/articles/run.py
 
 soak: $(STAMP)         ## 1,000 local feeds for an hour: RSS and Redis memory at start and end
 	$(BIN)/python benchmarks/soak/run.py
