@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from newswatch.config import Settings, load_config
-from newswatch.errors import ConfigError
+from newswatch.errors import ConfigError, NewswatchError
+from newswatch.observe.outage import log_failure
 from newswatch.words import count
 
 log = logging.getLogger(__name__)
@@ -35,14 +36,21 @@ def signature(path: Path) -> Signature:
 
 
 async def reload_once(path: Path, apply: Apply) -> bool:
-    """Load ``path`` and apply it; on errors log them all and keep the running config."""
+    """Load ``path`` and apply it; on errors log them all and keep the running config.
+
+    False when the config is valid but could not be applied yet (Redis down, say): the caller
+    tries again."""
     try:
         settings = await asyncio.to_thread(load_config, path)
     except ConfigError as exc:
         for problem in exc.problems:
             log.error("config reload rejected, previous config stays in force: %s", problem)
+        return True
+    try:
+        await apply(settings)
+    except NewswatchError as exc:
+        log_failure(log, exc, "config reload not applied yet, will try again")
         return False
-    await apply(settings)
     feeds, watches = len(settings.feeds), len(settings.watchlist)
     log.info("config reloaded: %s, %s", count(feeds, "feed"), count(watches, "watch", "watches"))
     return True
@@ -54,16 +62,17 @@ async def watch_config(
     """Reload on every change of the file and on SIGHUP, until ``stop`` is set."""
     hup = asyncio.Event()
     _on_sighup(hup.set)
-    last = signature(path)
+    last, pending = signature(path), False
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(_first(stop, hup), poll_s)
         current = signature(path)
-        if stop.is_set() or (current == last and not hup.is_set()) or current is None:
+        unchanged = current == last and not hup.is_set() and not pending
+        if stop.is_set() or unchanged or current is None:
             continue
         hup.clear()
         last = current
-        await reload_once(path, apply)
+        pending = not await reload_once(path, apply)
 
 
 async def _first(*events: asyncio.Event) -> None:
