@@ -96,14 +96,14 @@ def test_check_warns_when_a_config_would_do_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{path}: OK (0 feeds, 0 watches, 0 notifiers)\n"
     assert result.stderr.splitlines() == [
-        f"{path}: warning: no feeds: nothing will be polled (add `feeds: [{{url: ...}}]`)",
-        f"{path}: warning: no watches: no article can raise an alert (add `watches:`)",
+        f"{path}:1:1: warning: no feeds: nothing will be polled (add `feeds: [{{url: ...}}]`)",
+        f"{path}:1:1: warning: no watches: no article can raise an alert (add `watches:`)",
     ]
     path.write_text("feeds: [{url: 'http://127.0.0.1:1/rss'}]\nwatches: [{id: w, query: x}]\n")
     result = CliRunner().invoke(main, ["check", "--config", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{path}: OK (1 feed, 1 watch, 0 notifiers)\n"
-    assert result.stderr.startswith(f"{path}: warning: no notifiers: alerts are only listed")
+    assert result.stderr.startswith(f"{path}:1:1: warning: no notifiers: alerts are only listed")
 
 
 def test_check_counts_one_of_each_in_the_singular(tmp_path: Path) -> None:

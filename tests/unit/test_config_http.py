@@ -24,7 +24,7 @@ def test_the_token_is_read_from_the_environment(tmp_path: Path) -> None:
     path = write(tmp_path, '  listen: 0.0.0.0:9108\n  token: "${NW_TEST_TOKEN}"')
     settings = load_config(path, env={"NW_TEST_TOKEN": TOKEN})
     assert settings.config.http.token == TOKEN
-    assert settings.warnings == ()
+    assert not [w for w in settings.warnings if "http.listen" in w.message]
     with pytest.raises(ConfigError, match="NW_TEST_TOKEN"):
         load_config(path, env={})
 

@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from newswatch.cli.base import config_option, load_settings, main
-from newswatch.config import Settings
 from newswatch.daemon.roles import fetch_limits
 from newswatch.daemon.runner import ROLES, run_forever, run_once
 from newswatch.errors import NewswatchError
@@ -47,27 +46,10 @@ def check(config_path: Path) -> None:
     settings = load_settings(config_path)
     for problem in settings.warnings:
         click.echo(str(problem), err=True)
-    for warning in config_warnings(settings):
-        click.echo(f"{settings.path}: warning: {warning}", err=True)
     feeds = count(len(settings.feeds), "feed")
     watches = count(len(settings.watchlist), "watch", "watches")
     notifiers = count(len(settings.config.notifiers), "notifier")
     click.echo(f"{settings.path}: OK ({feeds}, {watches}, {notifiers})")
-
-
-def config_warnings(settings: Settings) -> list[str]:
-    """What a valid config leaves undone: no feeds to poll, no watches, nowhere to send."""
-    warnings = []
-    if not settings.feeds:
-        warnings.append("no feeds: nothing will be polled (add `feeds: [{url: ...}]`)")
-    if len(settings.watchlist) == 0:
-        warnings.append("no watches: no article can raise an alert (add `watches:`)")
-    elif not settings.config.notifiers:
-        warnings.append(
-            "no notifiers: alerts are only listed by `newswatch status`, never sent "
-            "(add `notifiers:`, e.g. `console: {type: console}`)"
-        )
-    return warnings
 
 
 @main.command("test")

@@ -112,7 +112,7 @@ def _validate(path: Path, located: Located) -> Settings:
     if problems:
         raise ConfigError(sorted(problems, key=_order))
     watchlist = compile_watchlist(_watch_specs(config), entity_specs(config), lexicon)
-    warnings = tuple(config_warnings(name, located, config))
+    warnings = tuple(config_warnings(name, located, config, len(feeds), len(watchlist)))
     return Settings(path=path, config=config, feeds=feeds, watchlist=watchlist, warnings=warnings)
 
 
