@@ -5,9 +5,6 @@ from __future__ import annotations
 import gzip
 import itertools
 import resource
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -121,61 +118,6 @@ async def test_status_errors_carry_retry_after(http_server: Server, fetcher: Fet
     with pytest.raises(HTTPStatusError) as caught:
         await fetcher.get(http_server.url + "/busy")
     assert caught.value.status == 429 and caught.value.retry_after == 120.0
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
-    hits: list[str]
-
-    def do_GET(self) -> None:
-        self.server.hits.append(self.path)  # type: ignore[attr-defined]
-        body = b"<html><body><p>article</p></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet."""
-
-
-@pytest.fixture
-def other_host() -> Iterator[ThreadingHTTPServer]:
-    """A server on 127.0.0.2: another host, still loopback."""
-    try:
-        server = ThreadingHTTPServer(("127.0.0.2", 0), _Handler)
-    except OSError as exc:
-        pytest.skip(f"cannot listen on 127.0.0.2: {exc}")
-    server.hits = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-async def test_article_links_to_another_private_host_are_refused(
-    http_server: Server, other_host: ThreadingHTTPServer
-) -> None:
-    feed_url = http_server.url + "/rss.xml"
-    article = f"http://127.0.0.2:{other_host.server_address[1]}/news/a"
-    http_server.route("/news/a", body=b"<html>own host</html>")
-    strict = Fetcher(FetchLimits(host_delay_s=0.0, allow_private_networks=False))
-    relaxed = Fetcher(FetchLimits(host_delay_s=0.0, allow_private_networks=True))
-    try:
-        with pytest.raises(BlockedURL, match=r"non-public address 127\.0\.0\.2"):
-            await strict.get_article(article, feed_url)
-        assert other_host.hits == []  # type: ignore[attr-defined]
-        own = await strict.get_article(http_server.url + "/news/a", feed_url)
-        assert own.content == b"<html>own host</html>"
-        fetched = await relaxed.get_article(article, feed_url)
-    finally:
-        await strict.aclose()
-        await relaxed.aclose()
-    assert b"article" in fetched.content
-    assert "/news/a" in other_host.hits  # type: ignore[attr-defined]
 
 
 async def test_robots_txt_is_honoured_for_articles_and_fetched_once(http_server: Server) -> None:

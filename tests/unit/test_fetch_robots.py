@@ -61,15 +61,19 @@ def test_agent_token() -> None:
     assert agent_token("MyCorp-Monitor (contact)") == "mycorp-monitor"
 
 
+FEED = "https://h.example/rss"
+OTHER_FEED = "https://elsewhere.example/rss"
+
+
 class FakeFetch:
     """Stands in for the network: answers per robots URL and counts calls."""
 
     def __init__(self, outcome: bytes | Exception) -> None:
         self.outcome = outcome
-        self.calls: list[tuple[str, bool]] = []
+        self.calls: list[tuple[str, str]] = []
 
-    async def __call__(self, url: str, trusted: bool) -> bytes:
-        self.calls.append((url, trusted))
+    async def __call__(self, url: str, trusted_url: str) -> bytes:
+        self.calls.append((url, trusted_url))
         await asyncio.sleep(0.01)
         if isinstance(self.outcome, Exception):
             raise self.outcome
@@ -80,12 +84,12 @@ async def test_rules_are_fetched_once_per_origin_even_when_asked_concurrently() 
     fetch = FakeFetch(b"User-agent: *\nDisallow: /x\n")
     cache = RobotsCache(fetch, "newswatch")
     results = await asyncio.gather(
-        *(cache.allowed(f"https://H.example/{p}", True) for p in ("x", "y", "x/1", "z"))
+        *(cache.allowed(f"https://H.example/{p}", FEED) for p in ("x", "y", "x/1", "z"))
     )
     assert results == [False, True, False, True]
-    assert fetch.calls == [("https://h.example/robots.txt", True)]
-    assert not await cache.allowed("http://h.example/x", False)  # http: another origin
-    assert fetch.calls[1] == ("http://h.example/robots.txt", False)
+    assert fetch.calls == [("https://h.example/robots.txt", FEED)]
+    assert not await cache.allowed("http://h.example/x", OTHER_FEED)  # http: another origin
+    assert fetch.calls[1] == ("http://h.example/robots.txt", OTHER_FEED)
 
 
 @pytest.mark.parametrize(
@@ -101,20 +105,20 @@ async def test_rules_are_fetched_once_per_origin_even_when_asked_concurrently() 
 )
 async def test_fetch_outcomes_follow_rfc_9309(error: Exception, expected: object) -> None:
     cache = RobotsCache(FakeFetch(error), "newswatch")
-    assert await cache.rules("http://h/a", True) == expected
+    assert await cache.rules("http://h/a", FEED) == expected
 
 
 async def test_entries_expire_after_their_ttl() -> None:
     now = [0.0]
     fetch = FakeFetch(HTTPStatusError("u", 503))
     cache = RobotsCache(fetch, "nw", ttl_s=1000, error_ttl_s=10, clock=lambda: now[0])
-    assert not await cache.allowed("http://h/a", True)
+    assert not await cache.allowed("http://h/a", FEED)
     now[0] = 5.0
-    assert not await cache.allowed("http://h/a", True)
+    assert not await cache.allowed("http://h/a", FEED)
     assert len(fetch.calls) == 1
     fetch.outcome = b""
     now[0] = 11.0
-    assert await cache.allowed("http://h/a", True)
+    assert await cache.allowed("http://h/a", FEED)
     assert len(fetch.calls) == 2
 
 

@@ -30,7 +30,6 @@ from newswatch.feeds.seen import EntryPublisher
 from newswatch.feeds.state import FeedState, decode_state, encode_changes, load_state
 from newswatch.fetch import Fetcher, Validators
 from newswatch.fetch.client import Response
-from newswatch.fetch.guard import trusted_link
 from newswatch.observe import metrics
 from newswatch.observe.outage import log_failure
 from newswatch.schedule import outcome
@@ -222,9 +221,8 @@ class Poller:
 
     async def _fetch(self, feed: Feed, state: FeedState) -> Fetched:
         source = state.source_url
-        trusted = state.fetch_via != "discovery" or trusted_link(source, feed.url)
         validators = Validators(state.etag or None, state.last_modified or None)
-        response = await self.fetcher.get(source, validators=validators, trusted=trusted)
+        response = await self.fetcher.get(source, validators=validators, trusted_url=feed.url)
         fetch_url, via = outcome.moved(response, state.fetch_url, state.fetch_via)
         if response.not_modified:
             return Fetched(response, None, state.body_hash, fetch_url, via)
@@ -248,7 +246,7 @@ class Poller:
             raise error
         target = urls[0]
         log.info("feed %s (%s): page announces the feed %s", feed.name, feed.url, target)
-        response = await self.fetcher.get(target, trusted=trusted_link(target, feed.url))
+        response = await self.fetcher.get(target, trusted_url=feed.url)
         parsed = await self._parse(response)
         fetch_url = response.permanent_redirect or target
         digest = hashlib.sha1(response.content).hexdigest()

@@ -1,5 +1,9 @@
 """HTTP fetching with httpx: conditional GET, limits, redirects checked hop by hop, politeness.
 
+Every hop of a fetch keeps to the trust rule (``guard.py``): a hop on the configured URL's own
+host is fetched like it, any other only at the public addresses checked for it, which the
+transport connects to (``transport.CONNECT_TO``).
+
 Every request runs under a total time limit (plus httpx's connect limit), keeps to the
 per-host concurrency limit and start delay, and reads its body as raw bytes decompressed under
 the size limit (``fetch/decode.py``). Article pages also go through the trust rule and
@@ -18,19 +22,19 @@ import httpx
 
 from newswatch import __version__
 from newswatch.constants import MAX_REDIRECTS, ROBOTS_TTL_S, USER_AGENT
-from newswatch.errors import BlockedURL, BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError
-from newswatch.fetch.decode import BodyDecoder
-from newswatch.fetch.guard import check_public, check_scheme, trusted_link
+from newswatch.errors import BlockedURL, FetchError, FetchTimeout, HTTPStatusError
+from newswatch.fetch.decode import discard, read_body
+from newswatch.fetch.guard import Classify, check_scheme, is_public, public_addresses, trusted_link
 from newswatch.fetch.hints import retry_after
 from newswatch.fetch.politeness import HostGate
 from newswatch.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, agent_token
 from newswatch.fetch.sending import sender
+from newswatch.fetch.transport import CONNECT_TO
 from newswatch.fetch.urls import URL_CACHE_SIZE, host_of
 
 __all__ = ["FetchLimits", "Fetcher", "Response", "Validators", "retry_after"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_DISCARD_MAX_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -97,8 +101,14 @@ class FetchLimits:
 class Fetcher:
     """Fetches URLs under ``FetchLimits``; one instance per process, closed with ``aclose``."""
 
-    def __init__(self, limits: FetchLimits, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        limits: FetchLimits,
+        transport: httpx.AsyncBaseTransport | None = None,
+        public: Classify = is_public,
+    ):
         self.limits = limits
+        self._public = public
         self._headers = httpx.Headers(
             {
                 "Accept": "*/*",
@@ -125,16 +135,21 @@ class Fetcher:
         url: str,
         *,
         validators: Validators | None = None,
-        trusted: bool = True,
+        trusted_url: str | None = None,
         max_bytes: int | None = None,
     ) -> Response:
-        """GET ``url``; untrusted URLs (links from feeds) must resolve to public addresses.
+        """GET ``url``, following redirects under the trust rule.
+
+        ``trusted_url`` is the URL from the config that ``url`` stems from (``url`` itself when
+        None): a hop on its host is fetched wherever that host points, a hop on any other host
+        only at public addresses (unless private networks are allowed).
 
         The total time limit covers every hop; time spent waiting for a turn at a busy host
         (politeness) is not charged to it. Raises HTTPStatusError for any final status but 2xx
         and 304.
         """
         limit = min(max_bytes or self.limits.max_body_bytes, self.limits.max_body_bytes)
+        trusted = trusted_url or url
         try:
             async with asyncio.timeout(self.limits.timeout_s) as deadline:
                 return await self._follow(url, validators or Validators(), trusted, limit, deadline)
@@ -146,25 +161,31 @@ class Fetcher:
     async def get_article(self, url: str, feed_url: str) -> Response:
         """GET an article page linked from the feed at ``feed_url``.
 
-        The trust rule applies (a link to another host must resolve to a public address unless
-        private networks are allowed), and so does the host's robots.txt when enabled, its
-        Crawl-delay included (it spaces every request to the host, feeds too).
+        The trust rule applies to the link and to every redirect from it, as to the feed's own
+        redirects (``get``), and so does the host's robots.txt when enabled, its Crawl-delay
+        included (it spaces every request to the host, feeds too).
         """
         check_scheme(url)
-        trusted = trusted_link(url, feed_url)
         if self.limits.robots:
-            rules = await self.robots.rules(url, trusted)
+            rules = await self.robots.rules(url, feed_url)
             if not rules.allowed(url):
                 raise BlockedURL(url, "disallowed by the site's robots.txt")
             if rules.crawl_delay_s:
                 self._gate.slow_down(host_of(url), rules.crawl_delay_s)
-        return await self.get(url, trusted=trusted)
+        return await self.get(url, trusted_url=feed_url)
 
-    async def _robots_body(self, url: str, trusted: bool) -> bytes:
-        return (await self.get(url, trusted=trusted, max_bytes=ROBOTS_MAX_BYTES)).content
+    async def _robots_body(self, url: str, trusted_url: str) -> bytes:
+        return (await self.get(url, trusted_url=trusted_url, max_bytes=ROBOTS_MAX_BYTES)).content
+
+    async def _addresses(self, url: str, trusted_url: str) -> tuple[str, ...]:
+        """Where a hop may connect: anywhere (empty) on the trusted host or when private
+        networks are allowed, else only the public addresses its host resolves to now."""
+        if self.limits.allow_private_networks or trusted_link(url, trusted_url):
+            return ()
+        return await public_addresses(url, self._public)
 
     async def _follow(
-        self, url: str, validators: Validators, trusted: bool, limit: int, deadline: asyncio.Timeout
+        self, url: str, validators: Validators, trusted: str, limit: int, deadline: asyncio.Timeout
     ) -> Response:
         seen: set[str] = set()
         permanent: str | None = None  # where the URL now lives, if every hop was permanent
@@ -175,9 +196,8 @@ class Fetcher:
                 raise BlockedURL(url, f"redirect loop at {current}")
             seen.add(current)
             check_scheme(current)
-            if not trusted and not self.limits.allow_private_networks:
-                await check_public(current)
-            response = await self._once(current, validators, limit, deadline)
+            addresses = await self._addresses(current, trusted)
+            response = await self._once(current, validators, addresses, limit, deadline)
             if response.status not in _REDIRECTS:
                 return _finish(url, response, permanent)
             location = response.headers.get("location")
@@ -193,23 +213,30 @@ class Fetcher:
         raise BlockedURL(url, f"more than {MAX_REDIRECTS} redirects")
 
     async def _once(
-        self, url: str, validators: Validators, limit: int, deadline: asyncio.Timeout
+        self,
+        url: str,
+        validators: Validators,
+        addresses: tuple[str, ...],
+        limit: int,
+        deadline: asyncio.Timeout,
     ) -> Response:
         host = host_of(url)
         if self._gate.ready(host):  # no wait for a turn: the deadline runs on
             async with self._gate.slot(host):
-                return await self._exchange(url, validators, limit)
+                return await self._exchange(url, validators, addresses, limit)
         loop = asyncio.get_running_loop()
         queued, when = loop.time(), deadline.when()
         deadline.reschedule(None)  # the wait for a turn at this host is not the server's time
         async with self._gate.slot(host):
             if when is not None:
                 deadline.reschedule(when + loop.time() - queued)
-            return await self._exchange(url, validators, limit)
+            return await self._exchange(url, validators, addresses, limit)
 
-    async def _exchange(self, url: str, validators: Validators, limit: int) -> Response:
+    async def _exchange(
+        self, url: str, validators: Validators, addresses: tuple[str, ...], limit: int
+    ) -> Response:
         try:
-            request = self._request(url, validators)
+            request = self._request(url, validators, addresses)
             reply = await self._send(request)
             try:
                 body = await _read(url, reply, limit)
@@ -223,15 +250,19 @@ class Fetcher:
             raise BlockedURL(url, f"invalid URL: {exc}") from exc
         return Response(str(request.url), reply.status_code, dict(reply.headers.items()), body)
 
-    def _build_request(self, url: str, validators: Validators) -> httpx.Request:
-        """A GET of ``url``. A feed's comes back unchanged at every poll, so it is built once
-        and sent again: sending leaves a request as it was."""
+    def _build_request(
+        self, url: str, validators: Validators, addresses: tuple[str, ...]
+    ) -> httpx.Request:
+        """A GET of ``url`` (to be sent to ``addresses`` when there are any). A feed's comes
+        back unchanged at every poll, so it is built once and sent again: sending leaves a
+        request as it was."""
         parsed = _parsed(url)
         headers = self._headers
         if validators.etag or validators.last_modified:
             headers = headers.copy()
             headers.update(validators.headers())
-        request = httpx.Request("GET", parsed, headers=headers, extensions=self._extensions)
+        extensions = {**self._extensions, CONNECT_TO: addresses} if addresses else self._extensions
+        request = httpx.Request("GET", parsed, headers=headers, extensions=extensions)
         if parsed.userinfo:  # user:password@host: credentials, as httpx's client would send
             next(httpx.BasicAuth(parsed.username, parsed.password).sync_auth_flow(request))
         return request
@@ -244,37 +275,10 @@ def _parsed(url: str) -> httpx.URL:
 
 
 async def _read(url: str, reply: httpx.Response, limit: int) -> bytes:
-    """The body, decompressed incrementally and never more than ``limit`` bytes."""
     if reply.status_code in _REDIRECTS or reply.status_code == 304 or reply.status_code >= 400:
-        await _discard(reply)  # no body needed: redirects are followed, errors raised
+        await discard(reply)  # no body needed: redirects are followed, errors raised
         return b""
-    declared = reply.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge(url, f"Content-Length {declared} exceeds {limit} bytes")
-    decoder = BodyDecoder(url, reply.headers.get("content-encoding"), limit)
-    async for chunk in _raw(reply):
-        decoder.feed(chunk)
-    return decoder.finish()
-
-
-async def _discard(reply: httpx.Response) -> None:
-    """Read a small unwanted body to its end, so the connection can be kept for the next
-    request; a large one is left unread and its connection closed."""
-    read = 0
-    async for chunk in _raw(reply):
-        read += len(chunk)
-        if read > _DISCARD_MAX_BYTES:
-            return
-
-
-def _raw(reply: httpx.Response) -> httpx.AsyncByteStream:
-    """The body as the transport streams it. ``Response.aiter_raw`` adds httpx's byte counting
-    and re-chunking, which cost a 304 poll a twentieth of its CPU; the caller closes the
-    response (``aclose``) either way."""
-    stream = reply.stream
-    if not isinstance(stream, httpx.AsyncByteStream):
-        raise TypeError("an async transport gave a synchronous body")
-    return stream
+    return await read_body(url, reply, limit)
 
 
 def _finish(url: str, response: Response, permanent: str | None) -> Response:

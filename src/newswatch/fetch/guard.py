@@ -1,8 +1,12 @@
-"""The trust rule for article links (DESIGN.md, "Fetching safely").
+"""The trust rule (DESIGN.md, "Fetching safely"), applied at every hop of a fetch.
 
-Feed URLs from the config are trusted. A link found inside a feed is fetched like the feed when
-it is on the feed's own host; on any other host only when every address it resolves to is
-public, unless private networks are allowed.
+A URL written in the config (a feed, or the URL given to ``newswatch test``) is trusted: it is
+fetched wherever its host points. Everything a server says is not: a redirect, or an article
+link found inside a feed, is fetched like the feed when it is on the configured URL's own host;
+on any other host only when every address that host resolves to is public, unless private
+networks are allowed. The addresses checked are the ones connected to (``public_addresses``
+hands them to the transport), so a name that resolves differently a moment later (DNS
+rebinding) cannot lead the connection elsewhere.
 """
 
 from __future__ import annotations
@@ -10,12 +14,15 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from newswatch.errors import BlockedURL
 from newswatch.fetch.urls import host_of, scheme_of
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
+Classify = Callable[[str], bool]
+"""Whether an address is public (``is_public``; tests pass their own to call loopback public)."""
 
 
 def check_scheme(url: str) -> None:
@@ -33,8 +40,8 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-async def check_public(url: str) -> None:
-    """Raise BlockedURL unless every address ``url``'s host resolves to is public."""
+async def public_addresses(url: str, public: Classify = is_public) -> tuple[str, ...]:
+    """The addresses of ``url``'s host, resolved once; BlockedURL unless every one is public."""
     host = host_of(url)
     if not host:
         raise BlockedURL(url, "URL has no host")
@@ -43,16 +50,19 @@ async def check_public(url: str) -> None:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise BlockedURL(url, f"cannot resolve {host}: {exc}") from exc
-    for info in infos:
-        address = str(info[4][0])
-        if not is_public(address):
+    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses:
+        if not public(address):
             raise BlockedURL(
                 url,
                 f"{host} resolves to non-public address {address} "
                 "(set polling.allow_private_networks: true to allow)",
             )
+    if not addresses:
+        raise BlockedURL(url, f"cannot resolve {host}: no address")
+    return addresses
 
 
-def trusted_link(link: str, feed_url: str) -> bool:
-    """A link on the feed's own host is trusted like the feed."""
-    return host_of(link) == host_of(feed_url) != ""
+def trusted_link(link: str, trusted_url: str) -> bool:
+    """A link on the configured URL's own host is trusted like it."""
+    return host_of(link) == host_of(trusted_url) != ""

@@ -29,8 +29,9 @@ CACHE_SIZE = 10_000
 MAX_CRAWL_DELAY_S = 60.0
 """A longer Crawl-delay is taken as this: a news monitor must still read the site."""
 
-Fetch = Callable[[str, bool], Awaitable[bytes]]
-"""Fetch a robots.txt URL (trusted or not); returns the body or raises the FetchError tree."""
+Fetch = Callable[[str, str], Awaitable[bytes]]
+"""Fetch a robots.txt URL under the trust of a configured URL (the feed's, for an article);
+returns the body or raises the FetchError tree."""
 
 
 @dataclass(frozen=True)
@@ -129,11 +130,11 @@ class RobotsCache:
         self._cache: OrderedDict[str, tuple[float, RobotsRules]] = OrderedDict()
         self._pending: dict[str, asyncio.Future[RobotsRules]] = {}
 
-    async def allowed(self, url: str, trusted: bool) -> bool:
+    async def allowed(self, url: str, trusted_url: str) -> bool:
         """True when robots.txt of ``url``'s origin lets us fetch it."""
-        return (await self.rules(url, trusted)).allowed(url)
+        return (await self.rules(url, trusted_url)).allowed(url)
 
-    async def rules(self, url: str, trusted: bool) -> RobotsRules:
+    async def rules(self, url: str, trusted_url: str) -> RobotsRules:
         """The rules for ``url``'s origin, from the cache or fetched."""
         parts = urlsplit(url)
         origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
@@ -143,14 +144,14 @@ class RobotsCache:
             return cached[1]
         pending = self._pending.get(origin)
         if pending is None:
-            pending = asyncio.ensure_future(self._load(origin, trusted))
+            pending = asyncio.ensure_future(self._load(origin, trusted_url))
             self._pending[origin] = pending
             pending.add_done_callback(lambda _: self._pending.pop(origin, None))
         return await asyncio.shield(pending)
 
-    async def _load(self, origin: str, trusted: bool) -> RobotsRules:
+    async def _load(self, origin: str, trusted_url: str) -> RobotsRules:
         try:
-            body = await self._fetch(f"{origin}/robots.txt", trusted)
+            body = await self._fetch(f"{origin}/robots.txt", trusted_url)
         except BlockedURL:
             return ALLOW_ALL  # not cached: the page fetch itself applies the same refusal
         except HTTPStatusError as exc:

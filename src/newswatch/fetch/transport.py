@@ -7,6 +7,10 @@ conditional poll's CPU on anyio wrappers, locks and pool bookkeeping (benchmarks
 A request takes the most recently used idle connection of its origin, or opens one, writes its
 head and reads the response (``http1.py``: the message format, parsed by httptools).
 
+A request whose ``CONNECT_TO`` extension names addresses (the trust rule's checked ones,
+``guard.py``) connects to those and no others, its host name kept for the Host header, TLS SNI
+and certificate checks; its connection is kept apart from those of other addresses.
+
 Safety is kept: the connect timeout (TLS handshake included) and the read timeout of the
 request's ``timeout`` extension bound every wait; https uses one ``ssl`` default context
 (certificates and host names checked); oversized response heads are refused (``http1.py``);
@@ -29,7 +33,10 @@ import httpx
 from newswatch.fetch.http1 import ResponseReader, request_head
 from newswatch.fetch.wire import Wire, open_wire
 
-Origin = tuple[bytes, bytes, int]
+Origin = tuple[bytes, bytes, int, tuple[str, ...]]
+"""Scheme, host, port and the addresses to connect to (empty: resolve the host)."""
+CONNECT_TO = "newswatch.connect_to"
+"""Request extension: the addresses (a tuple of str) the connection must go to, in order."""
 KEEPALIVE_S = 5.0
 """An idle connection older than this is closed rather than reused (httpx's default)."""
 MAX_IDLE = 1024
@@ -59,7 +66,8 @@ class HTTP11Transport(httpx.AsyncBaseTransport):
         url = request.url
         if url.raw_scheme not in _PORTS:
             raise httpx.UnsupportedProtocol(f"unsupported URL scheme {url.scheme!r}")
-        origin = (url.raw_scheme, url.raw_host, url.port or _PORTS[url.raw_scheme])
+        port = url.port or _PORTS[url.raw_scheme]
+        origin = (url.raw_scheme, url.raw_host, port, request.extensions.get(CONNECT_TO, ()))
         timeouts = request.extensions.get("timeout", {})
         connection = self._take(origin)
         if connection is not None:
@@ -107,12 +115,12 @@ class HTTP11Transport(httpx.AsyncBaseTransport):
         return connection
 
     async def _open(self, origin: Origin, wait_s: float | None) -> Wire:
-        scheme, host, port = origin
+        scheme, host, port, addresses = origin
         name = host.decode("ascii")
         tls = self._tls if scheme == b"https" else None
         try:
             async with asyncio.timeout(wait_s):
-                return await open_wire(name, port, tls, wait_s)
+                return await open_wire(name, port, tls, wait_s, addresses)
         except TimeoutError as exc:
             raise httpx.ConnectTimeout(f"no connection to {name}:{port} in {wait_s}s") from exc
         except OSError as exc:  # ssl.SSLError included: a bad certificate is a connect error

@@ -108,12 +108,34 @@ def _expire(waiter: asyncio.Future[None], wait_s: float) -> None:
         waiter.set_exception(httpx.ReadTimeout(f"no data for {wait_s:g}s"))
 
 
-async def open_wire(host: str, port: int, tls: ssl.SSLContext | None, wait_s: float | None) -> Wire:
-    """Connect to ``host:port`` (TLS with ``tls`` verifying ``host``, when given)."""
-    loop = asyncio.get_running_loop()
-    _transport, wire = await loop.create_connection(
+async def open_wire(
+    host: str,
+    port: int,
+    tls: ssl.SSLContext | None,
+    wait_s: float | None,
+    addresses: tuple[str, ...] = (),
+) -> Wire:
+    """Connect to ``host:port`` (TLS with ``tls`` verifying ``host``, when given).
+
+    With ``addresses``, connect to the first of them that answers instead of resolving ``host``
+    again: the caller checked those (the trust rule), and a second lookup could give others.
+    """
+    error: OSError | None = None
+    for address in addresses or (host,):
+        try:
+            return await _connect(address, host, port, tls, wait_s)
+        except OSError as exc:
+            error = exc
+    assert error is not None
+    raise error
+
+
+async def _connect(
+    address: str, host: str, port: int, tls: ssl.SSLContext | None, wait_s: float | None
+) -> Wire:
+    _transport, wire = await asyncio.get_running_loop().create_connection(
         Wire,
-        host,
+        address,
         port,
         ssl=tls,
         server_hostname=host if tls is not None else None,
