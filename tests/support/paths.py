@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+PAGES = REPO / "tests" / "fixtures" / "pages"
+"""Article pages of other sites than the seed site (``standings.html``: tables)."""
 SEED_DIR = Path(os.environ.get("NEWSWATCH_SEED_DIR") or REPO.parent / "shared" / "seed")
 SEED_FILE = SEED_DIR / "000_ab3a7f44538729f2.txt"
 FEED_CORPUS = Path(

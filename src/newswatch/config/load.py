@@ -37,6 +37,7 @@ class Feed:
     name: str
     interval: float
     fetch_article: bool
+    article_tables: bool = True
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,9 @@ def _feeds(
         for url, title in pairs:
             fid = feed_id(url)
             label = title or urlsplit(url).hostname or url
-            feeds.setdefault(fid, Feed(fid, url, label, interval, entry.fetch_article))
+            feeds.setdefault(
+                fid, Feed(fid, url, label, interval, entry.fetch_article, entry.article_tables)
+            )
     return tuple(feeds.values()), problems
 
 

@@ -90,6 +90,8 @@ class FeedEntry(Strict):
     name: str | None = None
     interval: Seconds | None = None
     fetch_article: bool = True
+    article_tables: bool = True
+    """Keep the text of tables (results, standings, figures) in the article body."""
 
     @model_validator(mode="after")
     def _one_source(self) -> FeedEntry:

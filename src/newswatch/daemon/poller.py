@@ -53,6 +53,7 @@ def entry_payload(feed: Feed, item: FeedItem) -> dict[str, Any]:
         "updated": item.updated,
         "author": item.author,
         "fetch_article": feed.fetch_article,
+        "article_tables": feed.article_tables,
     }
 
 

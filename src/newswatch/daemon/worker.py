@@ -159,7 +159,9 @@ class Worker:
         from_page = bool(entry.get("fetch_article", True) and key.startswith("http"))
         if from_page:
             try:
-                info = await self._fetched(info, str(entry.get("feed_url") or ""))
+                info = await self._fetched(
+                    info, str(entry.get("feed_url") or ""), bool(entry.get("article_tables", True))
+                )
             except SourceError as exc:
                 ids = {"entry": link, "feed": entry.get("feed_id")}
                 log.warning("article %s: %s; matching the feed summary instead", link,
@@ -170,10 +172,10 @@ class Worker:
             info = replace(info, language=detect_language(f"{info.title}\n{info.text}"))
         return Article(info, key, host_of(link), from_page)
 
-    async def _fetched(self, info: ArticleInfo, feed_url: str) -> ArticleInfo:
+    async def _fetched(self, info: ArticleInfo, feed_url: str, tables: bool) -> ArticleInfo:
         response = await self.fetcher.get_article(info.url, feed_url)
         with metrics.EXTRACT_SECONDS.time():
-            extracted = await extract_article_async(response.content, response.url)
+            extracted = await extract_article_async(response.content, response.url, tables)
         return replace(
             info,
             title=info.title or extracted.title or "",

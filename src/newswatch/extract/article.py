@@ -27,11 +27,14 @@ class Extracted:
     language: str | None
 
 
-def extract_article(html: bytes | str, url: str) -> Extracted:
-    """Extract the main text and metadata of a page; raises ExtractError when there is none."""
+def extract_article(html: bytes | str, url: str, tables: bool = True) -> Extracted:
+    """Extract the main text and metadata of a page; raises ExtractError when there is none.
+
+    With ``tables`` the text of the article's tables (results, standings, figures) is part of
+    the body, as a reader sees it; without, tables are left out."""
     try:
         document: Any = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False
+            html, url=url, with_metadata=True, include_comments=False, include_tables=tables
         )
     except Exception as exc:  # trafilatura/lxml raise a wide variety on hostile markup
         raise ExtractError(url, f"extraction failed: {type(exc).__name__}: {exc}") from exc
@@ -69,11 +72,11 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(usable_cpus(), thread_name_prefix="extract")
 
 
-async def extract_article_async(html: bytes | str, url: str) -> Extracted:
+async def extract_article_async(html: bytes | str, url: str, tables: bool = True) -> Extracted:
     """``extract_article`` off the event loop (it is CPU-bound), in a pool as large as the
     number of CPUs the process may use; the others wait their turn."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool(), extract_article, html, url)
+    return await loop.run_in_executor(_pool(), extract_article, html, url, tables)
 
 
 def _iso_date(value: str | None) -> str | None:
