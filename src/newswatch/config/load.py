@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 from newswatch.config import model as m
 from newswatch.config.advice import config_warnings
 from newswatch.config.concepts import check_concepts, config_lexicon
-from newswatch.config.opml import read_opml
+from newswatch.config.opml import Opml, read_opml
 from newswatch.config.scalarpos import position_in_scalar
 from newswatch.config.yamlpos import Located, load_located
 from newswatch.errors import ConfigError, ConfigProblem, QueryError
@@ -49,7 +49,8 @@ class Settings:
     feeds: tuple[Feed, ...]
     watchlist: Watchlist
     warnings: tuple[ConfigProblem, ...] = ()
-    """What ``check`` warns about: valid, but probably not what was meant."""
+    """What ``check`` warns about: valid, but probably not what was meant (an unguarded
+    ``http.listen``, an OPML file that had to be read leniently and what it skipped)."""
 
     @property
     def data_dir(self) -> Path:
@@ -108,12 +109,13 @@ def _validate(path: Path, located: Located) -> Settings:
         problems += [_problem(name, located, err) for err in exc.errors()]
         raise ConfigError(sorted(problems, key=_order)) from exc
     config = _resolve_paths(config, path.parent)
-    feeds, feed_problems = _feeds(name, located, config)
+    feeds, feed_problems, feed_warnings = _feeds(name, located, config)
     problems += feed_problems
     if problems:
         raise ConfigError(sorted(problems, key=_order))
     watchlist = compile_watchlist(_watch_specs(config), entity_specs(config), lexicon)
-    warnings = tuple(config_warnings(name, located, config, len(feeds), len(watchlist)))
+    advice = config_warnings(name, located, config, len(feeds), len(watchlist))
+    warnings = tuple(sorted([*advice, *feed_warnings], key=_order))
     return Settings(path=path, config=config, feeds=feeds, watchlist=watchlist, warnings=warnings)
 
 
@@ -153,8 +155,8 @@ def _resolve_paths(config: m.Config, base: Path) -> m.Config:
     return config.model_copy(update={"data_dir": base / config.data_dir, "feeds": feeds})
 
 
-def _order(problem: ConfigProblem) -> tuple[int, int]:
-    return problem.line, problem.column
+def _order(problem: ConfigProblem) -> tuple[str, int, int]:
+    return problem.file, problem.line, problem.column
 
 
 def _section(data: dict[str, object], key: str, kind: type[T]) -> T | None:
@@ -202,9 +204,12 @@ def _at(name: str, located: Located, loc: tuple[str | int, ...], message: str) -
 
 def _feeds(
     name: str, located: Located, config: m.Config
-) -> tuple[tuple[Feed, ...], list[ConfigProblem]]:
+) -> tuple[tuple[Feed, ...], list[ConfigProblem], list[ConfigProblem]]:
+    """The feeds, the problems that make the config invalid, and the warnings (what reading
+    an OPML file leniently recovered from or skipped)."""
     feeds: dict[str, Feed] = {}
     problems: list[ConfigProblem] = []
+    warnings: list[ConfigProblem] = []
     default = config.polling.interval
     for i, entry in enumerate(config.feeds):
         interval = entry.interval or default
@@ -213,18 +218,37 @@ def _feeds(
         else:
             assert entry.opml is not None
             try:
-                pairs = [(f.url, entry.name or f.name) for f in read_opml(entry.opml)]
+                opml = read_opml(entry.opml)
             except (OSError, ValueError) as exc:
-                pos = located.locate(("feeds", i, "opml"))
-                problems.append(ConfigProblem(name, pos.line, pos.column, f"{entry.opml}: {exc}"))
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                problems.append(_at(name, located, ("feeds", i, "opml"), f"{entry.opml}: {reason}"))
                 continue
+            file = str(entry.opml)
+            warnings += [
+                ConfigProblem(file, n.line, n.column, f"warning: {n.message}") for n in opml.notes
+            ]
+            pairs = _opml_pairs(file, opml, entry.name, problems)
         for url, title in pairs:
             fid = feed_id(url)
             label = title or urlsplit(url).hostname or url
             feeds.setdefault(
                 fid, Feed(fid, url, label, interval, entry.fetch_article, entry.article_tables)
             )
-    return tuple(feeds.values()), problems
+    return tuple(feeds.values()), problems, warnings
+
+
+def _opml_pairs(
+    file: str, opml: Opml, name: str | None, problems: list[ConfigProblem]
+) -> list[tuple[str, str | None]]:
+    """(url, title) of each feed of an OPML file whose URL passes the checks a feed URL in the
+    config passes; a problem at the place of each one that does not."""
+    pairs: list[tuple[str, str | None]] = []
+    for feed in opml.feeds:
+        try:
+            pairs.append((m.check_feed_url(feed.url), name or feed.name))
+        except ValueError as exc:
+            problems.append(ConfigProblem(file, feed.line, feed.column, str(exc)))
+    return pairs
 
 
 def _watch_specs(config: m.Config) -> list[WatchSpec]:

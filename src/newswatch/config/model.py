@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -82,6 +83,16 @@ class PollingConfig(Strict):
         return self
 
 
+def check_feed_url(url: str) -> str:
+    """A feed URL as the config takes it (in the YAML or in an OPML file): http(s), a host."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in {"http", "https"}:
+        raise ValueError(f"feed url must start with http:// or https://, got {url!r}")
+    if not parts.hostname:
+        raise ValueError(f"feed url has no host: {url!r}")
+    return url
+
+
 class FeedEntry(Strict):
     """One item of ``feeds:``: a feed ``url``, or an ``opml`` file listing feeds."""
 
@@ -97,8 +108,8 @@ class FeedEntry(Strict):
     def _one_source(self) -> FeedEntry:
         if (self.url is None) == (self.opml is None):
             raise ValueError("a feed needs exactly one of 'url' or 'opml'")
-        if self.url is not None and not self.url.startswith(("http://", "https://")):
-            raise ValueError(f"feed url must start with http:// or https://, got {self.url!r}")
+        if self.url is not None:
+            check_feed_url(self.url)
         return self
 
 
