@@ -57,7 +57,7 @@ def test_the_whole_collection_in_one_config(tmp_path: Path) -> None:
     settings = load_config(config)
     urls = {f.url for path in files for f in read_opml(path).feeds}
     assert {feed.url for feed in settings.feeds} == urls and len(urls) > 250
-    assert len(settings.warnings) == 15
+    assert len([w for w in settings.warnings if w.file != str(config)]) == 15  # the OPML's
     russia = next(w for w in settings.warnings if w.file.endswith("Russia.opml"))
     assert (russia.line, russia.column) == (20, 27)
 
@@ -122,8 +122,8 @@ def test_check_tells_where_an_opml_file_was_read_leniently(tmp_path: Path) -> No
     config.write_text(f'feeds:\n  - opml: "{russia}"\nwatches: [{{id: w, query: x}}]\n')
     result = CliRunner().invoke(main, ["check", "--config", str(config)])
     assert result.exit_code == 0, result.output
-    assert result.stderr.startswith(
-        f"{russia}:20:27: warning: not well-formed XML (attributes construct error"
+    assert f"\n{russia}:20:27: warning: not well-formed XML (attributes construct error" in (
+        "\n" + result.stderr
     )
     assert "OK (13 feeds, 1 watch, 0 notifiers)" in result.stdout
 
