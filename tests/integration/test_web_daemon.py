@@ -32,7 +32,7 @@ ATOM = {"a": "http://www.w3.org/2005/Atom"}
 CONFIG = """
 redis: {{url: "{redis}"}}
 data_dir: {data}
-polling: {{timeout: 5s, interval: 1h, host_delay: 0s}}
+polling: {{interval: 1h, host_delay: 0s}}
 http: {{listen: "{listen}", token: "${{NW_TEST_TOKEN}}"}}
 feeds:
   - {{url: "{feed}", name: Pantau}}

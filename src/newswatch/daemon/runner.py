@@ -30,6 +30,7 @@ from newswatch.daemon.jobs import Jobs
 from newswatch.daemon.reload import watch_config
 from newswatch.daemon.roles import Roles, open_roles
 from newswatch.daemon.stats import Stats
+from newswatch.extract.language import load_language_models
 from newswatch.observe.metrics import Heartbeat
 from newswatch.observe.server import HealthInputs
 from newswatch.web import WebState, serve
@@ -51,6 +52,7 @@ async def run_once(
             await r.poller.sync()
             await r.poller.poll_all()
         if "worker" in roles:
+            await asyncio.to_thread(load_language_models)
             await r.articles(stop).run(burst=True)
             if r.archiver is not None:
                 await r.archiver.drain(r.consumer(ARCHIVE_STREAM, ARCHIVERS_GROUP), stop)
@@ -122,6 +124,8 @@ async def _start_roles(
     heartbeat: Heartbeat,
 ) -> list[asyncio.Task[None]]:
     tasks = []
+    if "worker" in roles:  # before anything starts: no time limit runs out while it loads
+        await asyncio.to_thread(load_language_models)
     archiver = r.archiver if "worker" in roles else None
     jobs.every("housekeeping", HOUSEKEEPING_S, lambda: housekeeping(r.redis, archiver))
     if "poller" in roles:

@@ -40,6 +40,15 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_all_languages().build()
 
 
+def load_language_models() -> None:
+    """Load the models of the languages written in Latin and Cyrillic letters (most of them).
+
+    A worker calls it (in a thread) before taking work: loading takes seconds and holds the
+    interpreter, and while in-flight fetches wait for it their time limits run out (a robots.txt
+    that times out counts as disallowing everything)."""
+    _detector().detect_language_of("news berita новини nachrichten noticias notizie haberler")
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when it is too short or unknown."""
     sample = text[:_SAMPLE_CHARS]
