@@ -28,7 +28,7 @@ from newswatch.daemon.roles import routes
 from newswatch.errors import NewswatchError, QueryError
 from newswatch.explain import match_lines
 from newswatch.match.model import WatchSpec
-from newswatch.queue.connect import open_configured_redis
+from newswatch.queue.connect import open_redis
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -142,7 +142,10 @@ async def run_backfill(
     settings: Settings, archive: Archive, compiled: Compiled, since: float | None, send: bool
 ) -> tuple[list[Backfilled], int]:
     """Plan the backfill and, with ``send``, raise its new alerts."""
-    async with open_configured_redis(settings) as redis:
+    redis_config = settings.config.redis
+    async with open_redis(
+        redis_config.url, settings.data_dir, cluster=redis_config.cluster
+    ) as redis:
         planned = await plan(redis, archive, compiled, since)
         sent = await deliver(redis, archive, planned, routes(settings.config)) if send else 0
     return planned, sent

@@ -15,7 +15,7 @@ from newswatch.cli.base import config_option, load_settings, main
 from newswatch.config import Settings
 from newswatch.delivery.deadletters import DeadLetter, dead_letters, drop, replay
 from newswatch.errors import NewswatchError
-from newswatch.queue.connect import open_configured_redis
+from newswatch.queue.connect import open_redis
 from newswatch.words import count
 
 T = TypeVar("T")
@@ -25,7 +25,9 @@ def with_redis(settings: Settings, work: Callable[[Redis], Awaitable[T]]) -> T:
     """Run ``work`` against the configured Redis; exit 1 with a message on a newswatch error."""
 
     async def go() -> T:
-        async with open_configured_redis(settings) as redis:
+        async with open_redis(
+            settings.config.redis.url, settings.data_dir, cluster=settings.config.redis.cluster
+        ) as redis:
             return await work(redis)
 
     try:

@@ -18,7 +18,7 @@ from newswatch.config import Settings
 from newswatch.config.durations import format_duration
 from newswatch.errors import NewswatchError
 from newswatch.feeds.state import FeedState, load_states
-from newswatch.queue.connect import open_configured_redis
+from newswatch.queue.connect import open_redis
 from newswatch.words import count
 
 _ORDER = {"failing": 0, "silent": 1, "new": 2, "ok": 3}
@@ -28,7 +28,9 @@ _COLORS = {"failing": "red", "silent": "yellow", "new": "cyan", "ok": "green"}
 async def gather(settings: Settings, now: float | None = None) -> list[dict[str, Any]]:
     """One record per configured feed, worst status first."""
     now = time.time() if now is None else now
-    async with open_configured_redis(settings) as redis:
+    async with open_redis(
+        settings.config.redis.url, settings.data_dir, cluster=settings.config.redis.cluster
+    ) as redis:
         states = await load_states(redis, [feed.id for feed in settings.feeds])
     rows = [_record(feed.id, feed.name, feed.url, states[feed.id], now) for feed in settings.feeds]
     return sorted(rows, key=lambda r: (_ORDER[r["status"]], r["name"].lower()))

@@ -20,7 +20,7 @@ from newswatch.config import Settings
 from newswatch.constants import ALERTS_STREAM
 from newswatch.errors import ArchiveError, NewswatchError
 from newswatch.feeds.state import load_state
-from newswatch.queue.connect import open_configured_redis
+from newswatch.queue.connect import open_redis
 from newswatch.queue.info import stream_info
 from newswatch.queue.streams import guard
 
@@ -30,7 +30,9 @@ ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 async def gather(settings: Settings, latest: int = LATEST) -> dict[str, Any]:
     """Everything ``status`` shows, as plain data."""
-    async with open_configured_redis(settings) as redis:
+    async with open_redis(
+        settings.config.redis.url, settings.data_dir, cluster=settings.config.redis.cluster
+    ) as redis:
         streams = [info.__dict__ for info in await stream_info(redis)]
         now = time.time()
         states = [await load_state(redis, feed.id) for feed in settings.feeds]

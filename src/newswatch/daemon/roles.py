@@ -26,7 +26,7 @@ from newswatch.delivery.policy import policies
 from newswatch.delivery.pump import RetryPump
 from newswatch.fetch import Fetcher, FetchLimits
 from newswatch.notify import Notifier, build_notifiers
-from newswatch.queue.connect import open_configured_redis
+from newswatch.queue.connect import open_redis
 from newswatch.queue.streams import Consumer
 from newswatch.schedule.outcome import PollPolicy
 from newswatch.schedule.store import Schedule
@@ -158,7 +158,9 @@ async def open_roles(
     """Redis, the HTTP pool and the notifiers, closed on exit."""
     config = settings.config
     async with AsyncExitStack() as stack:
-        redis = await stack.enter_async_context(open_configured_redis(settings))
+        redis = await stack.enter_async_context(
+            open_redis(config.redis.url, settings.data_dir, cluster=config.redis.cluster)
+        )
         fetcher = Fetcher(fetch_limits(settings))
         stack.push_async_callback(fetcher.aclose)
         name = process_name()

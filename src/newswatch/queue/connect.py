@@ -4,9 +4,9 @@ otherwise the embedded server."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -14,9 +14,6 @@ from redis.exceptions import RedisError
 from newswatch.constants import REDIS_MAX_CONNECTIONS, REDIS_POOL_WAIT_S
 from newswatch.errors import QueueError
 from newswatch.queue.embedded import EmbeddedRedis
-
-if TYPE_CHECKING:  # the config imports nothing of the queue, but keep it a type only
-    from newswatch.config import Settings
 
 Redis = aioredis.Redis
 
@@ -29,12 +26,6 @@ def cluster_client(url: str) -> Redis:
     is used through the same type, so that the roles need not know which one they talk to.
     """
     return cast(Redis, aioredis.RedisCluster.from_url(url, decode_responses=True))
-
-
-def open_configured_redis(settings: Settings) -> AbstractAsyncContextManager[Redis]:
-    """``open_redis`` as the config says (``redis.url``, ``redis.cluster``, ``data_dir``)."""
-    redis = settings.config.redis
-    return open_redis(redis.url, settings.data_dir, cluster=redis.cluster)
 
 
 @asynccontextmanager
