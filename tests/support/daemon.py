@@ -52,3 +52,24 @@ def stop_all(
             daemon.kill()
             outputs.append(daemon.communicate()[0] or b"")
     return outputs
+
+
+def ports_connected_to(pid: int, port: int) -> set[int]:
+    """The local ports of the process's TCP (IPv4) sockets whose remote end is ``port``, read
+    from /proc: which requests a process still had open, e.g. while it is stopped (SIGSTOP)."""
+    fd_dir = Path(f"/proc/{pid}/fd")
+    inodes = set()
+    for fd in fd_dir.iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue  # closed meanwhile
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    ports = set()
+    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, inode = fields[1], fields[2], fields[9]
+        if inode in inodes and int(remote.rsplit(":", 1)[1], 16) == port:
+            ports.add(int(local.rsplit(":", 1)[1], 16))
+    return ports

@@ -56,6 +56,8 @@ class Request:
     status: int
     at: float = field(default_factory=time.monotonic)
     """When it arrived (``time.monotonic``)."""
+    client_port: int = 0
+    """The port the request came from: which client connection sent it."""
 
 
 class _RouteState:
@@ -114,7 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         owner = self.server.owner
         status, payload, answer_headers, delay_s, release = owner._answer(self.path, headers)
-        owner._record(Request(self.command, self.path, headers, body, status))
+        owner._record(Request(self.command, self.path, headers, body, status,
+                              client_port=self.client_address[1]))  # fmt: skip
         with owner._answering():  # left before replying: the client cannot be done sooner
             if delay_s and owner._closing.wait(delay_s):
                 return
