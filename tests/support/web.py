@@ -16,8 +16,10 @@ from tests.support.smtp import free_port
 
 @asynccontextmanager
 async def served(redis_url: str, state: WebState, token: str | None) -> AsyncIterator[str]:
-    """The app (with /healthz over the Redis at ``redis_url``) on a free port; its base URL."""
-    client = aioredis.Redis.from_url(redis_url)
+    """The app (with /healthz, feed health and dead letters over the Redis at ``redis_url``,
+    as the daemon's client reads it) on a free port; its base URL."""
+    client = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    state.redis = client
     listen = f"127.0.0.1:{free_port()}"
     try:
         async with serve(listen, HealthInputs(client, ("worker",), Heartbeat()), state, token):

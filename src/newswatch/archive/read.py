@@ -11,6 +11,10 @@ from newswatch.archive.database import Archive
 from newswatch.archive.schema import articles, matches
 
 ARTICLE_COLUMNS = [c for c in articles.c if c.name != "terms"]
+ALERT_QUERY = select(*[c for c in matches.c if c.name != "article_id"], *ARTICLE_COLUMNS).join(
+    articles, articles.c.id == matches.c.article_id
+)
+"""Alerts with their article: what ``to_alert`` reads."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,13 @@ class ArchivedArticle:
     last_seen: float
     versions: int
     story_id: str | None
+
+    @property
+    def outlet(self) -> str:
+        """Where it was published: ``site (feed name)``, or whichever of the two is known."""
+        if self.site and self.feed and self.feed != self.site:
+            return f"{self.site} ({self.feed})"
+        return self.site or self.feed or "unknown outlet"
 
 
 @dataclass(frozen=True)
@@ -85,18 +96,17 @@ def latest_alerts(
     archive: Archive, watch: str | None = None, limit: int = 50
 ) -> list[ArchivedAlert]:
     """The newest alerts, of every watch or of one, newest first."""
-    query = select(*[c for c in matches.c if c.name != "article_id"], *ARTICLE_COLUMNS).join(
-        articles, articles.c.id == matches.c.article_id
-    )
+    query = ALERT_QUERY
     if watch is not None:
         query = query.where(matches.c.watch == watch)
     query = query.order_by(matches.c.detected_at.desc(), matches.c.alert_id).limit(limit)
     with archive.begin("reading the latest alerts") as conn:
         rows = conn.execute(query).all()
-    return [_alert(row) for row in rows]
+    return [to_alert(row) for row in rows]
 
 
-def _alert(row: Row[Any]) -> ArchivedAlert:
+def to_alert(row: Row[Any]) -> ArchivedAlert:
+    """An alert from a row holding the ``matches`` columns and ``ARTICLE_COLUMNS``."""
     m = row._mapping
     return ArchivedAlert(
         alert_id=m["alert_id"], watch=m["watch"], update_of=m["update_of"],

@@ -17,64 +17,19 @@ from newswatch.cli.base import config_option, load_settings, main
 from newswatch.config import Settings
 from newswatch.config.durations import format_duration
 from newswatch.errors import NewswatchError
-from newswatch.feeds.state import FeedState, load_states
+from newswatch.feeds.health import ORDER, ago, feed_health
 from newswatch.queue.connect import open_redis
 from newswatch.words import count
 
-_ORDER = {"failing": 0, "silent": 1, "new": 2, "ok": 3}
 _COLORS = {"failing": "red", "silent": "yellow", "new": "cyan", "ok": "green"}
 
 
 async def gather(settings: Settings, now: float | None = None) -> list[dict[str, Any]]:
     """One record per configured feed, worst status first."""
-    now = time.time() if now is None else now
     async with open_redis(
         settings.config.redis.url, settings.data_dir, cluster=settings.config.redis.cluster
     ) as redis:
-        states = await load_states(redis, [feed.id for feed in settings.feeds])
-    rows = [_record(feed.id, feed.name, feed.url, states[feed.id], now) for feed in settings.feeds]
-    return sorted(rows, key=lambda r: (_ORDER[r["status"]], r["name"].lower()))
-
-
-def _record(fid: str, name: str, url: str, state: FeedState, now: float) -> dict[str, Any]:
-    return {
-        "id": fid,
-        "name": name,
-        "url": url,
-        "fetch_url": state.fetch_url or None,
-        "status": state.status(now),
-        "last_success": state.last_success or None,
-        "last_attempt": state.last_attempt or None,
-        "failures": state.failures,
-        "last_error": state.last_error or None,
-        "interval_s": state.interval or None,
-        "next_poll": state.next_poll or None,
-        "usual_gap_s": state.avg_gap or None,
-        "entries_seen": state.entries_seen,
-    }
-
-
-def ago(stamp: float | None, now: float) -> str:
-    """``5m ago`` / ``in 3m`` / ``never`` for a unix time."""
-    if not stamp:
-        return "never"
-    delta = now - stamp
-    text = _coarse(format_duration(float(int(abs(delta)))))
-    return f"{text} ago" if delta >= 0 else f"in {text}"
-
-
-def _coarse(duration: str) -> str:
-    """The two largest units of ``1d2h3m4s``: ``1d2h``."""
-    units, out, number = 0, "", ""
-    for char in duration:
-        number += char
-        if not char.isdigit():
-            out += number
-            number = ""
-            units += 1
-            if units == 2:
-                break
-    return out or duration
+        return await feed_health(redis, settings.feeds, now)
 
 
 def render(rows: Sequence[dict[str, Any]], now: float, width: int, color: bool) -> str:
@@ -98,7 +53,7 @@ def render(rows: Sequence[dict[str, Any]], now: float, width: int, color: bool) 
     room = max(width - fixed, 20)
     lines = [_line(header, widths, room, color=False)]
     lines += [_line(c, widths, room, color) for c in cells]
-    counts = {s: sum(r["status"] == s for r in rows) for s in _ORDER}
+    counts = {s: sum(r["status"] == s for r in rows) for s in ORDER}
     lines.append("")
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     lines.append(f"{count(len(rows), 'feed')}: {summary}")

@@ -91,7 +91,7 @@ async def run_forever(
         settle_heap()
         jobs.start()
         stack.push_async_callback(jobs.finish)
-        web_state = WebState(r.archiver.archive if r.archiver else None)
+        web_state = WebState(r.archiver.archive if r.archiver else None, redis=r.redis)
         web_state.apply(settings)
         http = settings.config.http
         if http.listen:

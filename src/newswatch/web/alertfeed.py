@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from newswatch.archive.read import ArchivedAlert, ArchivedArticle
+from newswatch.archive.read import ArchivedAlert
 from newswatch.notify.templates import is_web_url
 from newswatch.web import atom
 from newswatch.web.render import render
@@ -17,13 +17,6 @@ FEED_SIZE = 50
 """Entries in a feed: the latest alerts."""
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
 """``updated`` of a feed with no entry yet: fixed, so that its ETag does not change."""
-
-
-def outlet(article: ArchivedArticle) -> str:
-    """Where it was published: ``site (feed name)``, or whichever of the two is known."""
-    if article.site and article.feed and article.feed != article.site:
-        return f"{article.site} ({article.feed})"
-    return article.site or article.feed or "unknown outlet"
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -40,14 +33,14 @@ def entry(alert: ArchivedAlert) -> atom.Entry:
     article = alert.article
     title = article.title.strip() or article.url or "(untitled)"
     published = parse_time(article.published)
-    content = render("feed_entry.html", alert=alert, article=article, outlet=outlet(article),
+    content = render("feed_entry.html", alert=alert, article=article, outlet=article.outlet,
                      published=published)  # fmt: skip
     return atom.Entry(
         id=f"urn:newswatch:alert:{alert.alert_id}",
         title=f"Update: {title}" if alert.update_of else title,
         updated=datetime.fromtimestamp(alert.detected_at, UTC),
         published=published,
-        author=outlet(article),
+        author=article.outlet,
         link=article.url if is_web_url(article.url) else None,
         categories=(alert.watch,),
         language=article.language,

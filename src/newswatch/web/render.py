@@ -1,8 +1,9 @@
 """The web package's Jinja2 templates (``web/templates/``): autoescaped, strict about names.
 
 Filters every template can use: ``highlight`` (a snippet, escaped, with its hits in ``<mark>``),
-``link`` (an http(s) URL, or ``#``: a ``javascript:`` link from a feed is never an href) and
-``when`` (a time as people read it).
+``link`` (an http(s) URL, or ``#``: a ``javascript:`` link from a feed is never an href),
+``when`` (a time as people read it), ``stamp`` (the same of Unix seconds) and ``segment`` (a
+value quoted as one path segment); the test ``web_url`` (http or https: the only URLs linked).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
-from newswatch.notify.templates import highlight_html, safe_link
+from newswatch.notify.templates import highlight_html, is_web_url, safe_link
 
 
 @cache
@@ -29,12 +31,25 @@ def environment() -> jinja2.Environment:
     env.filters["highlight"] = highlight_html
     env.filters["link"] = safe_link
     env.filters["when"] = when
+    env.filters["stamp"] = stamp
+    env.filters["segment"] = segment
+    env.tests["web_url"] = is_web_url
     return env
 
 
 def when(moment: datetime) -> str:
     """A time as people read it: ``2026-01-02 03:04 UTC``."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def stamp(seconds: float) -> str:
+    """Unix seconds as people read them: ``2026-01-02 03:04 UTC``."""
+    return when(datetime.fromtimestamp(seconds, UTC))
+
+
+def segment(value: object) -> str:
+    """``value`` quoted as one segment of a URL path (a ``/`` in it included)."""
+    return quote(str(value), safe="")
 
 
 def render(template: str, **context: Any) -> str:

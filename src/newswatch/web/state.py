@@ -10,11 +10,15 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from aiohttp import web
+from redis.asyncio import Redis
 
 from newswatch.archive.database import Archive
 from newswatch.archive.migrate import upgrade
 from newswatch.config import Settings
+from newswatch.config.load import Feed, entity_specs
 from newswatch.errors import ArchiveError
+from newswatch.match import Watchlist
+from newswatch.match.model import EntitySpec
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -28,11 +32,21 @@ class WebState:
     """None when the archive is off: there is nothing to show then."""
     watches: Mapping[str, str] = field(default_factory=dict)
     """Watch id -> its query."""
+    redis: Redis | None = None
+    """Where feed health and dead letters are read (None: those pages say so)."""
+    feeds: tuple[Feed, ...] = ()
+    watchlist: Watchlist | None = None
+    """The config's watches compiled: a story page marks their hits in the full text."""
+    entities: Mapping[str, EntitySpec] = field(default_factory=dict)
+    """The config's entities, for search queries."""
     migrated: bool = False
 
     def apply(self, settings: Settings) -> None:
         """Follow a new config (at start and on reload)."""
         self.watches = {watch.id: watch.query for watch in settings.config.watches}
+        self.feeds = settings.feeds
+        self.watchlist = settings.watchlist
+        self.entities = entity_specs(settings.config)
 
     def run(self, archive: Archive, query: Callable[[Archive], T]) -> T:
         """``query(archive)``, the schema brought up to date first (blocking). A process without
