@@ -12,14 +12,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from newswatch.match.model import ConceptHit, Hit, Match
+from newswatch.stories.model import Story
 
 PAYLOAD_VERSION = 1
 DIGEST_KIND = "digest"
 
 
-def alert_id(watch: str, canonical_url: str) -> str:
-    """The stable id of (watch, story): the same article never alerts a watch twice."""
-    return hashlib.sha256(f"{watch}\n{canonical_url}".encode()).hexdigest()[:32]
+def alert_id(watch: str, story: str) -> str:
+    """The stable id of (watch, story): the same story never alerts a watch twice. ``story``
+    is the story id (``newswatch.stories``), or the canonical URL with stories off."""
+    return hashlib.sha256(f"{watch}\n{story}".encode()).hexdigest()[:32]
 
 
 def update_id(first_alert_id: str, text_fingerprint: str) -> str:
@@ -47,7 +49,9 @@ class Alert:
 
     ``update_of`` is the id of the story's first alert when this one reports a material change
     of an article already alerted on. ``replay`` is set by ``newswatch dlq replay``: the alert
-    goes straight to its notifier, past the watch's budget and quiet hours.
+    goes straight to its notifier, past the watch's budget and quiet hours. ``story`` is the
+    story the article belongs to (None with stories off); its outlets are read again when the
+    alert is sent.
     """
 
     id: str
@@ -61,6 +65,7 @@ class Alert:
     update_of: str | None = None
     replay: bool = False
     concepts: tuple[ConceptHit, ...] = ()
+    story: Story | None = None
 
     def payload(self) -> dict[str, Any]:
         """The webhook payload, version 1 (DESIGN.md)."""
@@ -74,6 +79,7 @@ class Alert:
             "concepts": [asdict(c) for c in self.concepts],
             "entities": list(self.entities),
             "update_of": self.update_of,
+            "story": self.story.payload() if self.story else None,
         }
 
     def to_message(self) -> dict[str, Any]:
@@ -103,6 +109,7 @@ class Alert:
             marks=tuple((int(a), int(b)) for a, b in message.get("marks", ())),
             update_of=payload.get("update_of"),
             replay=bool(message.get("replay", False)),
+            story=Story.from_payload(payload.get("story")),
         )
 
 
@@ -181,11 +188,13 @@ def build_alert(
     detected_at: str,
     notify: tuple[str, ...],
     concepts: tuple[ConceptHit, ...] = (),
+    story: Story | None = None,
 ) -> Alert:
-    """The alert for a watch that matched an article (``concepts``: its concept hits)."""
+    """The alert for a watch that matched an article (``concepts``: its concept hits), one per
+    (watch, story): per canonical URL when the article has no story."""
     snippet = match.snippet
     return Alert(
-        id=alert_id(match.watch, canonical_url),
+        id=alert_id(match.watch, story.id if story else canonical_url),
         watch=match.watch,
         detected_at=detected_at,
         article=ArticleInfo(**{**asdict(article), "snippet": snippet.text}),
@@ -194,4 +203,5 @@ def build_alert(
         notify=notify,
         concepts=concepts,
         marks=snippet.marks,
+        story=story,
     )

@@ -2,7 +2,8 @@
 with ``deliver``, those alerts raised through the normal ``alerts`` stream.
 
 Alerts are raised by the worker's own ``Publisher``: one per (watch, story), so an article a
-watch already alerted on (live or by an earlier backfill) raises nothing again.
+watch already alerted on (live or by an earlier backfill, itself or another copy of its story)
+raises nothing again.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from newswatch.daemon.stats import Stats
 from newswatch.daemon.worker import now_iso
 from newswatch.match.model import Match
 from newswatch.queue.streams import guard
+from newswatch.stories import Outlet, Story
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def matching(archive: Archive, compiled: Compiled, since: float | None) -> list[
     """Every (watch, archived article) that matches, newest article first (not yet looked up
     in Redis: ``already_alerted`` is False)."""
     return [
-        Backfilled(m.watch, f.article, m, alert_id(m.watch, f.article.canonical_url), False)
+        Backfilled(m.watch, f.article, m, alert_id(m.watch, story_key(f.article)), False)
         for f in find(archive, compiled, since)
         for m in f.matches
     ]
@@ -73,11 +75,23 @@ async def deliver(
             continue
         info = _info(item.article)
         alert = build_alert(item.match, info, item.article.canonical_url, now_iso(),
-                            routes[item.watch])  # fmt: skip
+                            routes[item.watch], story=_story(item.article))  # fmt: skip
         if (await publisher.publish(alert))[1]:
             raised.append((item.article.canonical_url, alert))
     await asyncio.to_thread(write_alerts, archive, raised)
     return len(raised)
+
+
+def story_key(article: ArchivedArticle) -> str:
+    """What an archived article's alert ids derive from: its story, else its canonical URL."""
+    return article.story_id or article.canonical_url
+
+
+def _story(article: ArchivedArticle) -> Story | None:
+    if article.story_id is None:
+        return None
+    outlet = Outlet(article.site, article.url, article.title, article.published, article.seen_at)
+    return Story(article.story_id, (outlet,))
 
 
 def _info(article: ArchivedArticle) -> ArticleInfo:

@@ -32,6 +32,15 @@ ALERT_SEEN_PREFIX = f"{PREFIX}:alert:seen:"
 DELIVERED_PREFIX = f"{PREFIX}:delivered:"
 # Story versions per canonical URL (hash: text fingerprint, sketch, length, entry versions seen).
 STORY_PREFIX = f"{PREFIX}:story:"
+# Stories (newswatch.stories): the near-duplicate index is cut into STORY_SLICES time slices of
+# window/STORY_SLICES each; per slice one hash of band key (8 bytes) -> story id and one of story
+# id -> compact signature, both expiring whole once the slice has left the window. Per story a
+# hash of its outlets (canonical URL -> JSON), at most STORY_OUTLETS_MAX, read at send time.
+STORY_BANDS_PREFIX = f"{PREFIX}:stories:bands:"
+STORY_SIGNATURES_PREFIX = f"{PREFIX}:stories:sigs:"
+STORY_OUTLETS_PREFIX = f"{PREFIX}:stories:outlets:"
+STORY_SLICES = 12
+STORY_OUTLETS_MAX = 100
 # Retries: sorted set of "<alert id>:<notifier>" by due time (unix ms), their records (hash of
 # JSON) and the lease token of the process redelivering one (hash).
 RETRY_DUE = f"{PREFIX}:retry:due"

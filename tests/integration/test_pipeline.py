@@ -9,6 +9,7 @@ import pytest
 
 from newswatch.config import Settings, load_config
 from newswatch.daemon.runner import run_once
+from newswatch.fetch import host_of
 from newswatch.notify.webhook import verify
 from tests.support.http import Route, Server
 from tests.support.site import (
@@ -104,9 +105,13 @@ async def test_seed_story_alerts_exactly_the_expected_watches(
         payload = json.loads(post.body)
         assert set(payload) == {
             "version", "id", "watch", "detected_at", "article", "hits", "concepts", "entities",
-            "update_of",
+            "update_of", "story",
         }  # fmt: skip
         assert payload["update_of"] is None
+        assert payload["story"]["outlets"] == [{
+            "site": host_of(urls["seed"]), "url": urls["seed"],
+            "title": payload["article"]["title"], "published": payload["article"]["published"],
+        }]  # fmt: skip
         concepts = {c["concept"] for c in payload["concepts"]}
         assert concepts == (
             {"peace", "meeting", "talks"} if payload["watch"] != "zelenskyy" else set()

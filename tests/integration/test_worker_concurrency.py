@@ -39,6 +39,9 @@ watches:
   - {{id: ferry, query: 'ferry', notify: [out]}}
 notifiers:
   out: {{type: console}}
+# Each host serves the same texts (page n is seeded by n): with stories on, an article on one
+# host would be a copy of the same article on another and alert once; these tests count each.
+stories: {{enabled: false}}
 """
 
 _VOCABULARY = ["the", "harbour", "council", "voted", "on", "tuesday", "to", "extend", "ferry",

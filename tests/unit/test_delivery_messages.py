@@ -40,9 +40,10 @@ def test_payload_has_update_of_null_for_a_first_alert() -> None:
     assert payload["update_of"] is None
     assert set(payload) == {
         "version", "id", "watch", "detected_at", "article", "hits", "concepts", "entities",
-        "update_of",
+        "update_of", "story",
     }  # fmt: skip
     assert payload["concepts"] == []  # no concept in the watch's query
+    assert payload["story"] is None  # stories off
 
 
 def test_messages_round_trip() -> None:

@@ -28,8 +28,10 @@ def article_record(
     fingerprint: str,
     alerts: Sequence[Alert],
     seen_at: float,
+    story_id: str | None = None,
 ) -> dict[str, Any]:
-    """The record of an article the worker matched, with the alerts it stands for."""
+    """The record of an article the worker matched, with the alerts it stands for and the
+    story it belongs to (None with stories off)."""
     article = asdict(info)
     del article["snippet"]  # per alert, below
     return {
@@ -40,6 +42,7 @@ def article_record(
         "from_page": from_page,
         "fingerprint": fingerprint,
         "seen_at": seen_at,
+        "story_id": story_id,
         "article": article,
         "alerts": [alert_fields(alert) for alert in alerts],
     }
@@ -124,6 +127,7 @@ def article_row(record: dict[str, Any]) -> dict[str, Any]:
         "seen_at": seen,
         "last_seen": seen,
         "versions": 1,
+        "story_id": record.get("story_id"),
         "terms": terms(article["title"], article["text"]),
     }
 

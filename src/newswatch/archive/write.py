@@ -14,7 +14,7 @@ from newswatch.archive.records import Batch, alert_fields, batch, match_row
 from newswatch.archive.schema import articles, matches
 
 _REPLACED = ("url", "title", "text", "feed", "site", "language", "author", "published",
-             "from_page", "fingerprint", "terms")  # fmt: skip
+             "from_page", "fingerprint", "story_id", "terms")  # fmt: skip
 
 
 def write_records(archive: Archive, records: Iterable[dict[str, Any]]) -> Batch:

@@ -217,6 +217,20 @@ class ArchiveConfig(Strict):
     keep: Seconds = Field(30 * 86400.0, gt=0)
 
 
+class StoriesConfig(Strict):
+    """``stories:``: copies of one story from several outlets are recognised as one story.
+
+    ``window``: how long a story stays open for copies to join it. ``threshold``: the estimated
+    similarity of the texts (Jaccard of their word triples, 0..1) at which a copy joins a story;
+    lower joins more heavily edited copies, at the risk of merging distinct stories that share
+    long passages (a report and a follow-up quoting it).
+    """
+
+    enabled: bool = True
+    window: Seconds = Field(72 * 3600.0, ge=60)
+    threshold: float = Field(0.4, gt=0, le=1)
+
+
 class RetryConfig(Strict):
     """How long a notifier keeps trying an alert before it is dead-lettered."""
 
@@ -320,3 +334,4 @@ class Config(Strict):
     notifiers: dict[str, Notifier] = Field(default_factory=dict)
     http: HttpConfig = HttpConfig()
     archive: ArchiveConfig = ArchiveConfig()
+    stories: StoriesConfig = StoriesConfig()

@@ -30,6 +30,7 @@ from newswatch.queue.connect import open_redis
 from newswatch.queue.streams import Consumer
 from newswatch.schedule.outcome import PollPolicy
 from newswatch.schedule.store import Schedule
+from newswatch.stories import StoryIndex
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,12 @@ def poll_policy(settings: Settings) -> PollPolicy:
     """The bounds of the adaptive schedule the config asks for."""
     polling = settings.config.polling
     return PollPolicy(min_interval_s=polling.min_interval, max_interval_s=polling.max_interval)
+
+
+def story_index(redis: Redis, config: Config) -> StoryIndex | None:
+    """The story index of ``stories:`` (None when stories are off)."""
+    stories = config.stories
+    return StoryIndex(redis, stories.window, stories.threshold) if stories.enabled else None
 
 
 def routes(config: Config) -> dict[str, tuple[str, ...]]:
@@ -111,6 +118,7 @@ class Roles:
         await self.poller.sync()
         self.worker.watchlist = settings.watchlist
         self.worker.routes = routes(config)
+        self.worker.stories = story_index(self.redis, config)
         old = self.deliverer.sender.notifiers
         self.deliverer.policies = self.deliverer.sender.policies = policies(config)
         self.deliverer.sender.notifiers = build_notifiers(config.notifiers, self.stdout)
@@ -174,9 +182,11 @@ async def open_roles(
         if archiver is not None:
             stack.callback(archiver.archive.close)
         enabled = archiver is not None
+        worker = Worker(redis, fetcher, settings.watchlist, routes(config), stats, enabled,
+                        story_index(redis, config))  # fmt: skip
         roles = Roles(
             poller=poller,
-            worker=Worker(redis, fetcher, settings.watchlist, routes(config), stats, enabled),
+            worker=worker,
             deliverer=deliverer,
             pump=RetryPump(deliverer.sender, deliverer.retries, visibility_ms(settings)),
             redis=redis,

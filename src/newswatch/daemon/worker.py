@@ -9,6 +9,11 @@ nothing unless the text changed materially. The entry is acknowledged only after
 are on the ``alerts`` stream. With the archive on, the article's archive record (or, for an
 unchanged story, a sighting) is appended to the ``archive`` stream in the same transaction as
 the story record, after the alerts: the archiver writes it to the database later.
+
+With stories on (``stories:``), a new article is first looked up in the story index
+(``newswatch.stories``): a copy of a story already seen joins it, and its alert ids are those of
+(watch, story), so a watch that alerted on an earlier copy raises nothing new while a watch that
+matches only this copy alerts once. Every article is recorded as one of its story's outlets.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from newswatch.match import Watchlist
 from newswatch.match.model import Document
 from newswatch.observe import metrics
 from newswatch.queue.streams import Message, encode, guard
+from newswatch.stories import Outlet, Story, StoryIndex, sketch
 from newswatch.story import TextVersion, entry_version, material_change, text_version
 
 log = logging.getLogger(__name__)
@@ -85,6 +91,7 @@ class Worker:
         routes: Mapping[str, tuple[str, ...]],
         stats: Any,
         archive: bool = False,
+        stories: StoryIndex | None = None,
     ) -> None:
         self.redis = redis
         self.fetcher = fetcher
@@ -92,6 +99,7 @@ class Worker:
         self.routes = routes
         self.stats = stats
         self.archive = archive
+        self.stories = stories
         self.publisher = Publisher(redis, stats)
         self._stories = KeyLocks()  # story record key -> held while a copy is processed
 
@@ -122,15 +130,21 @@ class Worker:
         if previous is not None and stored.get("page") == "1" and not article.from_page:
             return  # the page failed this time: no comparing the summary with the page
         record = sighting_record(key, time.time())
+        story: Story | None = None
         if previous is None or material_change(previous, text):
             changed = text if previous is not None else None
-            alerts = [(await self.publisher.publish(a, changed))[0] for a in self.alerts(article)]
+            story = await self.story(article, stored)
+            found = self.alerts(article, story)
+            alerts = [(await self.publisher.publish(a, changed))[0] for a in found]
             record = article_record(article.info, key, article.site, article.from_page,
-                                    text.fingerprint, alerts, time.time())  # fmt: skip
+                                    text.fingerprint, alerts, time.time(),
+                                    story.id if story else None)  # fmt: skip
             self.stats.articles += 1
             metrics.ARTICLES.labels("page" if article.from_page else "summary").inc()
             previous = text
         fields = {**previous.encode(), "page": "1" if article.from_page else "0"}
+        if story is not None:
+            fields["story"] = story.id
         seen = stored.get("entries", "").split()
         fields["entries"] = " ".join([*seen, version][-STORY_ENTRY_VERSIONS_MAX:])
         await self._remember(record_key, fields, record)
@@ -185,8 +199,20 @@ class Worker:
             text=extracted.text,
         )
 
-    def alerts(self, article: Article) -> list[Alert]:
-        """An alert for each watch that matches."""
+    async def story(self, article: Article, stored: Mapping[str, str]) -> Story | None:
+        """The article's story (None with stories off), the article recorded as its outlet: a
+        new article is looked up in the index, a changed one keeps the story it had."""
+        if self.stories is None:
+            return None
+        info = article.info
+        known = stored.get("story")
+        story = known or await self.stories.assign(sketch(info.text), article.canonical_url)
+        outlet = Outlet(article.site, info.url, info.title, info.published, time.time())
+        await self.stories.record(story, article.canonical_url, outlet)
+        return Story(story, (outlet,))
+
+    def alerts(self, article: Article, story: Story | None = None) -> list[Alert]:
+        """An alert for each watch that matches (one id per watch and story)."""
         detected = now_iso()
         return [
             build_alert(
@@ -196,6 +222,7 @@ class Worker:
                 detected,
                 self.routes[match.watch],
                 self.watchlist.concept_hits(match),
+                story,
             )
             for match in self.watchlist.match(article.document())
         ]

@@ -24,6 +24,7 @@ from newswatch.alerts import Alert, Delivery
 from newswatch.constants import DELIVERED_TTL_S
 from newswatch.delivery.backoff import next_attempt_at
 from newswatch.delivery.deadletters import dead_entry, delivered_key
+from newswatch.delivery.outlets import with_current_outlets
 from newswatch.delivery.policy import Policies
 from newswatch.delivery.retries import RetryRecord
 from newswatch.errors import PermanentDeliveryError, TransientDeliveryError
@@ -90,9 +91,10 @@ class Sender:
         failures: int = 0,
         first_failed_at: float | None = None,
     ) -> Outcome:
-        """Send once; ``failures`` and ``first_failed_at`` describe the attempts before."""
+        """Send once (with the stories' outlets known now); ``failures`` and
+        ``first_failed_at`` describe the attempts before."""
         try:
-            await self._send(delivery, name)
+            await self._send(await with_current_outlets(self.redis, delivery), name)
         except PermanentDeliveryError as exc:
             return self._dead(delivery, name, message, failures + 1, str(exc))
         except TransientDeliveryError as exc:
