@@ -47,11 +47,12 @@ def record(
     site: str = "example.org",
     language: str | None = "en",
     published: str | None = None,
+    story_id: str | None = None,
 ) -> dict[str, Any]:
     """The archive record the worker would append for this article."""
     info = ArticleInfo(url, title, "Feed", published, language, None, "", body)
     fingerprint = text_version(title, body).fingerprint
-    return article_record(info, url, site, True, fingerprint, alerts, seen_at)
+    return article_record(info, url, site, True, fingerprint, alerts, seen_at, story_id)
 
 
 def set_stories(archive: Archive, stories: dict[str, str]) -> None:

@@ -99,8 +99,9 @@ def add_paragraph(copy: Copy, text: str) -> Copy:
 
 
 def cut_paragraph(copy: Copy) -> Copy:
-    """The last paragraph cut for length (kept when it is the only one)."""
-    if len(copy.paragraphs) < 3:
+    """The last paragraph cut for length, as an editor trims a long wire copy (a story of fewer
+    than four paragraphs is not trimmed)."""
+    if len(copy.paragraphs) < 4:
         return copy
     return replace(copy, paragraphs=copy.paragraphs[:-1])
 

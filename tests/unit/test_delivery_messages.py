@@ -111,3 +111,32 @@ async def test_console_prints_digests() -> None:
     digest = Digest("d" * 32, "console", "c", "s", "u", (ALERT,))
     await console.send_digest(digest)
     assert "digest: 1 alert" in out.getvalue() and "»Peace«" in out.getvalue()
+
+
+def test_the_story_travels_with_the_alert_and_email_names_the_other_outlets() -> None:
+    from newswatch.stories import Outlet, Story
+
+    own = Outlet("news.example", ARTICLE.url, ARTICLE.title, ARTICLE.published, 1.0)
+    other = Outlet("wire.example", "https://wire.example/<x>", "Talks", None, 2.0)
+    hostile = Outlet("<b>evil</b>.example", "javascript:alert(1)", "x", None, 3.0)
+    alert = Alert(**{**ALERT.__dict__, "story": Story("0123456789abcdef", (own, other, hostile))})
+    assert delivery_from_message(alert.to_message()).story == Story(
+        "0123456789abcdef",
+        tuple(Outlet(**{**o.__dict__, "seen": 0.0}) for o in (own, other, hostile)),
+    )
+    assert alert.payload()["story"]["outlets"][1] == {
+        "site": "wire.example", "url": "https://wire.example/<x>", "title": "Talks",
+        "published": None,
+    }  # fmt: skip
+    msg = compose(alert, "nw@example.org", ["a@example.org"])
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "also reported by: wire.example, <b>evil</b>.example" in text
+    assert '<a href="https://wire.example/&lt;x&gt;">wire.example</a>' in html
+    assert "&lt;b&gt;evil&lt;/b&gt;.example" in html and 'href="#"' in html
+    digest = Digest("d" * 32, "mail", "2026-01-01T09:00:00Z", "2026-01-01T08:00:00Z",
+                    "2026-01-01T09:00:00Z", (alert, ALERT))  # fmt: skip
+    digest_text = compose(digest, "nw@example.org", ["a@example.org"]).get_body(("plain",))
+    assert digest_text.get_content().count("also reported by: wire.example") == 1
+    alone = compose(ALERT, "nw@example.org", ["a@example.org"]).get_body(("plain",))
+    assert "also reported by" not in alone.get_content()

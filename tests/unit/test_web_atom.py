@@ -138,3 +138,23 @@ def test_published_times_are_read_as_feeds_give_them(
 def test_xml_safe_keeps_every_character_xml_allows() -> None:
     allowed = "\t\n\r é中\U0001f600\ud7ff\ue000\ufffd"
     assert atom.xml_safe(allowed + "\x00\x1f\ud800\udfff\ufffe\uffff") == allowed
+
+
+def test_an_entry_names_the_other_outlets_of_its_story_escaped() -> None:
+    alert = item(story_id="s1")
+    others = [
+        alert.article,
+        item(id=2, url="https://wire.example/b", site="wire.example", feed="Wire").article,
+        item(id=3, url="javascript:alert(1)", site=HOSTILE_TITLE, feed="").article,
+    ]
+    feed = alertfeed.feed([alert], "http://127.0.0.1:9108/feed.atom", stories={"s1": others})
+    doc = atom.render(feed)
+    assert feedparser.parse(doc).bozo == 0
+    content = content_html(doc)
+    line = next(p for p in content.iter("p") if "Also reported by" in p.text_content())
+    assert [a.get("href") for a in line.iter("a")] == ["https://wire.example/b"]
+    assert "wire.example (Wire)" in line.text_content()
+    assert "<script>" in line.text_content() and not content.findall(".//script")
+    assert "news.example" not in line.text_content()
+    lone = content_html(document(item(story_id="s1")))
+    assert "Also reported by" not in lone.text_content()

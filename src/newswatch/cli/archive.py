@@ -6,7 +6,7 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -18,7 +18,9 @@ import click
 
 from newswatch.archive.candidates import watches_of
 from newswatch.archive.database import Archive, database_url, open_archive
+from newswatch.archive.read import ArchivedArticle
 from newswatch.archive.search import Compiled, Found, compile_watches, find
+from newswatch.archive.stories import articles_of
 from newswatch.backfill import Backfilled, deliver, plan
 from newswatch.cli.base import config_option, load_settings, main
 from newswatch.config import Settings
@@ -78,15 +80,33 @@ def compiled_query(settings: Settings, query: str) -> Compiled:
         raise SystemExit(2) from exc
 
 
-def search_json(query: str, found: list[Found], watches: dict[int, list[str]]) -> dict[str, Any]:
-    """The ``--json`` document of a search."""
+def story_json(
+    story_id: str | None, stories: Mapping[str, list[ArchivedArticle]]
+) -> dict[str, Any] | None:
+    """An article's story as ``search --json`` shows it: its id and archived outlets, as in
+    the alert payload (None for an article without a story)."""
+    if story_id is None:
+        return None
+    outlets = [{"site": a.site, "url": a.url, "title": a.title, "published": a.published}
+               for a in stories.get(story_id, [])]  # fmt: skip
+    return {"id": story_id, "outlets": outlets}
+
+
+def search_json(
+    query: str,
+    found: list[Found],
+    watches: dict[int, list[str]],
+    stories: Mapping[str, list[ArchivedArticle]] | None = None,
+) -> dict[str, Any]:
+    """The ``--json`` document of a search (``stories``: story id -> its archived articles)."""
+    stories = stories or {}
     return {"query": query, "count": len(found), "articles": [
         {"url": f.article.url, "title": f.article.title, "site": f.article.site,
          "feed": f.article.feed, "language": f.article.language,
          "published": f.article.published, "seen_at": iso(f.article.seen_at),
          "watches": watches.get(f.article.id, []),
          "hits": [asdict(h) for h in f.matches[0].hits], "snippet": f.matches[0].snippet.text,
-         "story": f.article.story_id}
+         "story": story_json(f.article.story_id, stories)}
         for f in found
     ]}  # fmt: skip
 
@@ -120,8 +140,10 @@ def search(config_path: Path, query: str, since: str | None, limit: int, as_json
     with opened(settings) as archive:
         found = list(islice(find(archive, compiled, start), limit))
         watches = watches_of(archive, [f.article.id for f in found])
+        stories = articles_of(archive, {f.article.story_id for f in found if f.article.story_id})
     if as_json:
-        click.echo(json.dumps(search_json(query, found, watches), ensure_ascii=False, indent=2))
+        document = search_json(query, found, watches, stories)
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         click.echo(search_text(found, watches, sys.stdout.isatty()))
 

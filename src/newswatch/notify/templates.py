@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from newswatch.alerts import Alert, Digest
 from newswatch.errors import PermanentDeliveryError
+from newswatch.stories.model import Outlet
 
 SUBJECT = "[newswatch:{{ watch }}] {% if update_of %}Update: {% endif %}{{ article.title }}"
 TEXT = """\
@@ -28,6 +29,7 @@ TEXT = """\
 
 watch: {{ watch }} · hits: {{ terms | join(", ") }}
 {% if entities %}entities: {{ entities | join(", ") }}
+{% endif %}{% if also_reported %}also reported by: {{ also_reported }}
 {% endif %}"""
 HTML = """\
 <!doctype html>
@@ -39,7 +41,10 @@ HTML = """\
 <p>{{ snippet_html }}</p>
 <p style="color: #666"><small>watch: <b>{{ watch }}</b> · hits: {{ terms | join(", ") }}
 {%- if entities %} · entities: {{ entities | join(", ") }}{% endif %}</small></p>
-</body></html>
+{% if also_reported_by %}<p style="color: #666"><small>also reported by:
+{%- for o in also_reported_by %} <a href="{{ o.url | link }}">{{ o.site }}</a>
+{%- if not loop.last %},{% endif %}{% endfor %}</small></p>
+{% endif %}</body></html>
 """
 DIGEST_SUBJECT = (
     "[newswatch] {{ count }} alert{{ '' if count == 1 else 's' }}: {{ watches | join(', ') }}"
@@ -51,7 +56,8 @@ DIGEST_TEXT = """\
    {{ a.facts }}
    {{ a.article.url }}
    {{ a.snippet_text }}
-{% endfor %}"""
+{% if a.also_reported %}   also reported by: {{ a.also_reported }}
+{% endif %}{% endfor %}"""
 DIGEST_HTML = """\
 <!doctype html>
 <html><body style="font-family: sans-serif; max-width: 42em">
@@ -61,7 +67,10 @@ DIGEST_HTML = """\
 <a href="{{ a.article.url | link }}">{{ a.article.title }}</a></h3>
 <p style="color: #666; margin-top: 0"><small>{{ a.facts }}</small></p>
 <p>{{ a.snippet_html }}</p>
-{% endfor %}
+{% if a.also_reported_by %}<p style="color: #666"><small>also reported by:
+{%- for o in a.also_reported_by %} <a href="{{ o.url | link }}">{{ o.site }}</a>
+{%- if not loop.last %},{% endif %}{% endfor %}</small></p>
+{% endif %}{% endfor %}
 </body></html>
 """
 
@@ -99,6 +108,13 @@ def highlight_text(text: str, marks: tuple[tuple[int, int], ...]) -> str:
     return "".join(out)
 
 
+def also_reported_by(alert: Alert) -> list[Outlet]:
+    """The other outlets of the alert's story (known when it is sent), first seen first."""
+    if alert.story is None:
+        return []
+    return [o for o in alert.story.outlets if o.url != alert.article.url]
+
+
 def alert_context(alert: Alert) -> dict[str, Any]:
     """What every alert template can use."""
     article = alert.article
@@ -113,6 +129,9 @@ def alert_context(alert: Alert) -> dict[str, Any]:
         "entities": list(alert.entities),
         "snippet_text": highlight_text(article.snippet, alert.marks),
         "snippet_html": highlight_html(article.snippet, alert.marks),
+        "story": alert.story,
+        "also_reported_by": also_reported_by(alert),
+        "also_reported": ", ".join(o.site for o in also_reported_by(alert)),
     }
 
 

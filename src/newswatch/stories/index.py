@@ -5,7 +5,9 @@ story id and one of story id -> compact signature; both expire whole when the sl
 the window, so memory is bounded by the stories of one window. One Lua script looks an article
 up in every live slice, verifies the candidates on their stored signatures and, when none is
 similar enough, inserts the article as a new story: two workers seeing two copies at once
-agree on one story. Outlets are recorded per story (``record``) and read at send time.
+agree on one story. A band key names the story inserted last with it (an older story sharing
+it is still found by its other bands). Outlets are recorded per story (``record``) and read at
+send time.
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ for s = 1, n do
 end
 if best then return {best, best_same, 0} end
 local new_id = ARGV[nb + 4]
-for i = 1, nb do redis.call('HSETNX', KEYS[1], fields[i], new_id) end
+local pairs = {}
+for i = 1, nb do pairs[2 * i - 1] = fields[i]; pairs[2 * i] = new_id end
+redis.call('HSET', KEYS[1], unpack(pairs))
 redis.call('HSET', KEYS[n + 1], new_id, sig)
 redis.call('EXPIREAT', KEYS[1], ARGV[nb + 5])
 redis.call('EXPIREAT', KEYS[n + 1], ARGV[nb + 5])

@@ -6,9 +6,10 @@ alert id is a hash of the watch and the story); ``updated`` is when the alert wa
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from newswatch.archive.read import ArchivedAlert
+from newswatch.archive.read import ArchivedAlert, ArchivedArticle
 from newswatch.notify.templates import is_web_url
 from newswatch.web import atom
 from newswatch.web.render import render
@@ -28,13 +29,15 @@ def parse_time(text: str | None) -> datetime | None:
     return moment.replace(tzinfo=moment.tzinfo or UTC) if moment else None
 
 
-def entry(alert: ArchivedAlert) -> atom.Entry:
-    """The Atom entry of one alert."""
+def entry(alert: ArchivedAlert, story: Sequence[ArchivedArticle] = ()) -> atom.Entry:
+    """The Atom entry of one alert; ``story``: the archived articles of its story, whose other
+    outlets the entry names ("also reported by")."""
     article = alert.article
+    others = [a for a in story if a.id != article.id]
     title = article.title.strip() or article.url or "(untitled)"
     published = parse_time(article.published)
     content = render("feed_entry.html", alert=alert, article=article, outlet=article.outlet,
-                     published=published)  # fmt: skip
+                     published=published, others=others)  # fmt: skip
     return atom.Entry(
         id=f"urn:newswatch:alert:{alert.alert_id}",
         title=f"Update: {title}" if alert.update_of else title,
@@ -49,10 +52,16 @@ def entry(alert: ArchivedAlert) -> atom.Entry:
 
 
 def feed(
-    alerts: list[ArchivedAlert], self_url: str, watch: str | None = None, query: str | None = None
+    alerts: list[ArchivedAlert],
+    self_url: str,
+    watch: str | None = None,
+    query: str | None = None,
+    stories: Mapping[str, Sequence[ArchivedArticle]] | None = None,
 ) -> atom.Feed:
-    """The feed of ``alerts`` (newest first): of every watch, or of ``watch`` (with its query)."""
-    entries = tuple(entry(alert) for alert in alerts)
+    """The feed of ``alerts`` (newest first): of every watch, or of ``watch`` (with its query);
+    ``stories``: story id -> its archived articles."""
+    stories = stories or {}
+    entries = tuple(entry(a, stories.get(a.article.story_id or "", ())) for a in alerts)
     return atom.Feed(
         id=f"urn:newswatch:watch:{watch}" if watch else "urn:newswatch:alerts",
         title=f"newswatch: {watch}" if watch else "newswatch: every watch",

@@ -10,7 +10,9 @@ from functools import partial
 
 from aiohttp import web
 
-from newswatch.archive.read import latest_alerts
+from newswatch.archive.database import Archive
+from newswatch.archive.read import ArchivedAlert, ArchivedArticle, latest_alerts
+from newswatch.archive.stories import articles_of
 from newswatch.web import alertfeed, atom
 from newswatch.web.security import public_url
 from newswatch.web.state import STATE, ask
@@ -32,10 +34,18 @@ async def one_watch(request: web.Request) -> web.Response:
     return await _feed(request, watch)
 
 
+def alerts_and_stories(
+    archive: Archive, watch: str | None
+) -> tuple[list[ArchivedAlert], dict[str, list[ArchivedArticle]]]:
+    """The latest alerts (of one watch, or of all) and the articles of their stories."""
+    alerts = latest_alerts(archive, watch=watch, limit=alertfeed.FEED_SIZE)
+    return alerts, articles_of(archive, {a.article.story_id for a in alerts if a.article.story_id})
+
+
 async def _feed(request: web.Request, watch: str | None) -> web.Response:
-    alerts = await ask(request, partial(latest_alerts, watch=watch, limit=alertfeed.FEED_SIZE))
+    alerts, stories = await ask(request, partial(alerts_and_stories, watch=watch))
     query = request.app[STATE].watches.get(watch) if watch else None
-    document = atom.render(alertfeed.feed(alerts, public_url(request), watch, query))
+    document = atom.render(alertfeed.feed(alerts, public_url(request), watch, query, stories))
     return conditional(request, document, atom.CONTENT_TYPE)
 
 
