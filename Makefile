@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The matcher's native engine is built by the install: a change to it rebuilds it.
 ENGINE := $(wildcard src/newswatch/match/engine/*.c src/newswatch/match/engine/*.h)
 
-.PHONY: run once test lint format check bench bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles soak clean
+.PHONY: run once test lint format check bench bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles bench-stories soak clean
 
 $(STAMP): pyproject.toml setup.py $(ENGINE)
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-bench: bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles   ## every benchmark but the hour-long soak
+bench: bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles bench-stories   ## every benchmark but the hour-long soak
 
 bench-match: $(STAMP)  ## matcher docs/s at 10,000 and 100,000 watches vs evaluate-every-watch
 	$(BIN)/python benchmarks/match/run.py
@@ -56,6 +56,9 @@ bench-pipeline: $(STAMP)  ## articles/s per core through fetch, extract, match, 
 
 bench-articles: $(STAMP)  ## articles/s of one worker on 100 slow local hosts vs CPU-bound; cold starts
 	$(BIN)/python benchmarks/articles/run.py
+
+bench-stories: $(STAMP)   ## the story index with 1,000,000 stories (lookup+insert, memory) and clustering quality
+	$(BIN)/python benchmarks/stories/run.py
 
 soak: $(STAMP)         ## 1,000 local feeds for an hour: RSS and Redis memory at start and end
 	$(BIN)/python benchmarks/soak/run.py
