@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The matcher's native engine is built by the install: a change to it rebuilds it.
 ENGINE := $(wildcard src/newswatch/match/engine/*.c src/newswatch/match/engine/*.h)
 
-.PHONY: run once test lint format check bench bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles bench-stories soak clean
+.PHONY: run once test lint format check bench bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles bench-stories bench-web screenshots soak clean
 
 $(STAMP): pyproject.toml setup.py $(ENGINE)
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-bench: bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles bench-stories   ## every benchmark but the hour-long soak
+bench: bench-match bench-poll bench-deliver bench-archive bench-pipeline bench-articles bench-stories bench-web   ## every benchmark but the hour-long soak
 
 bench-match: $(STAMP)  ## matcher docs/s at 10,000 and 100,000 watches vs evaluate-every-watch
 	$(BIN)/python benchmarks/match/run.py
@@ -59,6 +59,12 @@ bench-articles: $(STAMP)  ## articles/s of one worker on 100 slow local hosts vs
 
 bench-stories: $(STAMP)   ## the story index with 1,000,000 stories (lookup+insert, memory) and clustering quality
 	$(BIN)/python benchmarks/stories/run.py
+
+bench-web: $(STAMP)    ## server time of the web pages over 10,000 archived alerts (SQLite)
+	$(BIN)/python benchmarks/web/run.py
+
+screenshots: $(STAMP)  ## docs/*.png: the web pages in headless Chromium (Redis: NEWSWATCH_TEST_REDIS_URL)
+	$(BIN)/python docs/screenshots.py
 
 soak: $(STAMP)         ## 1,000 local feeds for an hour: RSS and Redis memory at start and end
 	$(BIN)/python benchmarks/soak/run.py

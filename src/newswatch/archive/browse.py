@@ -1,4 +1,4 @@
-"""Reading the archive for the web pages: alerts a page at a time, stories and their outlets.
+"""Reading the archive for the web pages: alerts a page at a time, how many outlets stories have.
 
 Alerts are paged by key, newest first on (``detected_at``, ``alert_id``): the next page starts
 below the last alert shown, so a page costs the same however deep it is, on the
@@ -13,14 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, tuple_
 
 from newswatch.archive.database import Archive
-from newswatch.archive.read import (
-    ALERT_QUERY,
-    ARTICLE_COLUMNS,
-    ArchivedAlert,
-    ArchivedArticle,
-    to_alert,
-    to_article,
-)
+from newswatch.archive.read import ALERT_QUERY, ArchivedAlert, to_alert
 from newswatch.archive.schema import articles, matches
 
 Cursor = tuple[float, str]
@@ -81,14 +74,6 @@ def story_sizes(archive: Archive, story_ids: Collection[str]) -> dict[str, int]:
     )
     with archive.begin("counting outlets") as conn:
         return {story: int(n) for story, n in conn.execute(query)}
-
-
-def story_articles(archive: Archive, story_id: str) -> list[ArchivedArticle]:
-    """The articles of a story, first seen first."""
-    query = select(*ARTICLE_COLUMNS).where(articles.c.story_id == story_id)
-    query = query.order_by(articles.c.first_seen, articles.c.id)
-    with archive.begin("reading a story") as conn:
-        return [to_article(row) for row in conn.execute(query)]
 
 
 def languages(archive: Archive) -> list[str]:

@@ -12,21 +12,12 @@ from datetime import UTC, datetime
 from newswatch.archive.read import ArchivedAlert, ArchivedArticle
 from newswatch.notify.templates import is_web_url
 from newswatch.web import atom
-from newswatch.web.render import render
+from newswatch.web.render import parse_time, render
 
 FEED_SIZE = 50
 """Entries in a feed: the latest alerts."""
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
 """``updated`` of a feed with no entry yet: fixed, so that its ETag does not change."""
-
-
-def parse_time(text: str | None) -> datetime | None:
-    """An ISO 8601 time as feeds and pages give it (UTC when it names no zone), or None."""
-    try:
-        moment = datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=moment.tzinfo or UTC) if moment else None
 
 
 def entry(alert: ArchivedAlert, story: Sequence[ArchivedArticle] = ()) -> atom.Entry:

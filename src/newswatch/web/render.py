@@ -2,8 +2,9 @@
 
 Filters every template can use: ``highlight`` (a snippet, escaped, with its hits in ``<mark>``),
 ``link`` (an http(s) URL, or ``#``: a ``javascript:`` link from a feed is never an href),
-``when`` (a time as people read it), ``stamp`` (the same of Unix seconds) and ``segment`` (a
-value quoted as one path segment); the test ``web_url`` (http or https: the only URLs linked).
+``when`` (a time as people read it), ``stamp`` (the same of Unix seconds), ``published`` (the
+same of a feed's ISO time) and ``segment`` (a value quoted as one path segment); the test
+``web_url`` (http or https: the only URLs linked).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def environment() -> jinja2.Environment:
     env.filters["link"] = safe_link
     env.filters["when"] = when
     env.filters["stamp"] = stamp
+    env.filters["published"] = published
     env.filters["segment"] = segment
     env.tests["web_url"] = is_web_url
     return env
@@ -40,6 +42,21 @@ def environment() -> jinja2.Environment:
 def when(moment: datetime) -> str:
     """A time as people read it: ``2026-01-02 03:04 UTC``."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """An ISO 8601 time as feeds and pages give it (UTC when it names no zone), or None."""
+    try:
+        moment = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=moment.tzinfo or UTC) if moment else None
+
+
+def published(text: str) -> str:
+    """A publication time as people read it; as the feed wrote it when it is no ISO time."""
+    moment = parse_time(text)
+    return when(moment) if moment else text
 
 
 def stamp(seconds: float) -> str:

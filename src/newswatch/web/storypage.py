@@ -13,10 +13,11 @@ from functools import partial
 
 from aiohttp import web
 
-from newswatch.archive.browse import alerts_on, story_articles
+from newswatch.archive.browse import alerts_on
 from newswatch.archive.database import Archive
 from newswatch.archive.read import ArchivedAlert, ArchivedArticle, article
 from newswatch.archive.search import document
+from newswatch.archive.stories import articles_of
 from newswatch.match import Watchlist
 from newswatch.web.page import page
 from newswatch.web.state import STATE, ask
@@ -60,11 +61,12 @@ def read_story(
     archive: Archive, story_id: str | None, article_id: int | None, watchlist: Watchlist | None
 ) -> Story | None:
     """The story ``story_id``, or the story of article ``article_id``; None when unknown."""
-    items = story_articles(archive, story_id) if story_id else []
+    alone: list[ArchivedArticle] = []
     if article_id is not None:
         found = article(archive, id=article_id)
         story_id = found.story_id if found else None
-        items = story_articles(archive, story_id) if story_id else [found] if found else []
+        alone = [found] if found else []
+    items = articles_of(archive, [story_id]).get(story_id, []) if story_id else alone
     if not items:
         return None
     alerts = alerts_on(archive, [a.id for a in items])
