@@ -24,7 +24,6 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support
 
-from tests.support.archive import set_stories
 from tests.support.browser import chromium
 
 from newswatch.alerts import Alert, ArticleInfo
@@ -91,14 +90,20 @@ START = 1_796_115_600.0  # 2026-12-01 09:00 UTC
 def record(url: str, title: str, body: str, alerts: tuple[Alert, ...], site: str, feed: str,
            language: str, seen_at: float) -> dict[str, Any]:  # fmt: skip
     info = ArticleInfo(url, title, feed, "2026-12-01T08:30:00Z", language, None, "", body)
-    return article_record(info, url, site, False, (url + body)[-32:], alerts, seen_at)
+    story = STORIES.get(url)
+    return article_record(info, url, site, False, (url + body)[-32:], alerts, seen_at, story)
+
+
+WIRE, ANTARA, KOMPAS = ("https://wire.example/world/ukraine-indonesia-talks",
+                        "https://www.antaranews.example/berita/ukraina-perundingan",
+                        "https://kompas.example/read/perundingan-jakarta")  # fmt: skip
+FLOODS_URL = "https://regional.example/jatim/banjir-tiga-kabupaten"
+STORIES = {WIRE: "talks-jakarta", ANTARA: "talks-jakarta", KOMPAS: "talks-jakarta",
+           FLOODS_URL: "floods-jatim"}  # fmt: skip
 
 
 def fill_archive(archive: Archive) -> None:
-    wire, antara, kompas = ("https://wire.example/world/ukraine-indonesia-talks",
-                            "https://www.antaranews.example/berita/ukraina-perundingan",
-                            "https://kompas.example/read/perundingan-jakarta")  # fmt: skip
-    floods = "https://regional.example/jatim/banjir-tiga-kabupaten"
+    wire, antara, kompas, floods = WIRE, ANTARA, KOMPAS, FLOODS_URL
     hostile = "javascript:alert(document.cookie)"
     first = TALKS[:150]
     write_records(archive, [
@@ -124,8 +129,6 @@ def fill_archive(archive: Archive) -> None:
                (alert(20, "ukraine", wire, first, "Ukraine", update_of=f"{5:032x}"),),
                "wire.example", "Wire World", "en", START + 900),
     ])  # fmt: skip
-    set_stories(archive, {wire: "talks-jakarta", antara: "talks-jakarta", kompas: "talks-jakarta",
-                          floods: "floods-jatim"})  # fmt: skip
 
 
 def fill_redis(url: str, feeds: list[Any]) -> None:

@@ -28,9 +28,10 @@ from selenium.webdriver.support.wait import WebDriverWait
 from newswatch.constants import DEAD_LETTER_STREAM
 from newswatch.web.session import COOKIE
 from tests.support import browser
+from tests.support.copies import TEMPLATES, Copy, page
 from tests.support.daemon import start_daemon, stop
 from tests.support.http import Route, Server
-from tests.support.site import SEED_TITLE, serve_site
+from tests.support.site import SEED_TITLE, rss, seed_paragraphs, serve_site
 from tests.support.smtp import free_port
 
 if (absent := browser.missing()) and not os.environ.get("CI"):
@@ -49,6 +50,7 @@ http: {{listen: "{listen}", token: "${{NW_BROWSER_TOKEN}}"}}
 feeds:
   - {{url: "{feed}", name: Pantau}}
   - {{url: "{hostile}", name: {hostile_name}}}
+  - {{url: "{copies}", name: Kabar}}
 entities:
   zelenskyy: {{names: [Volodymyr Zelenskyy]}}
 watches:
@@ -78,6 +80,28 @@ def hostile_feed(base: str) -> bytes:
     return json.dumps(feed).encode()
 
 
+COPY_TITLE = "Pertemuan tingkat tinggi disiapkan Ukraina untuk akhiri perang"
+
+
+def serve_copy(site: Server) -> str:
+    """Another outlet's copy of the seed story (its own page template and headline), and the
+    outlet's feed; the feed's URL."""
+    copy = Copy(COPY_TITLE, tuple(seed_paragraphs()[1:]), TEMPLATES[1])
+    site.route("/kabar/ukraina", body=page(copy), headers={"Content-Type": "text/html"})
+    item = {"title": COPY_TITLE, "link": site.url + "/kabar/ukraina", "guid": "kabar-1"}
+    site.route("/kabar.xml", body=rss([item], title="Kabar"),
+               headers={"Content-Type": "application/rss+xml"})  # fmt: skip
+    return site.url + "/kabar.xml"
+
+
+def page_text(base: str, path: str) -> str:
+    try:
+        answer = httpx.get(base + path, params={"token": TOKEN}, timeout=5)
+    except httpx.HTTPError:
+        return ""
+    return answer.text if answer.status_code == 200 else ""
+
+
 @dataclass
 class Daemon:
     base: str
@@ -105,8 +129,9 @@ def feed_entries(base: str) -> int:
 
 @pytest.fixture(scope="module")
 def daemon(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Daemon]:
-    """The daemon after it alerted 4 times (seed page x 2 watches, 2 hostile items), each a dead
-    letter (the receiver answers 410)."""
+    """The daemon after it alerted 4 times (the seed story x 2 watches, 2 hostile items), each a
+    dead letter (the receiver answers 410), and archived another outlet's copy of the seed story
+    (which alerts no watch again: whichever copy came first alerted)."""
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     client.flushdb()
     tmp = tmp_path_factory.mktemp("browser")
@@ -120,7 +145,7 @@ def daemon(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator
         config.write_text(CONFIG.format(
             redis=redis_url, data=tmp / "data", listen=listen, feed=urls["feed"],
             hostile=site.url + "/hostile.json", hostile_name=json.dumps(FEED_NAME),
-            hook=receiver.url + "/hook"))  # fmt: skip
+            copies=serve_copy(site), hook=receiver.url + "/hook"))  # fmt: skip
         env.setenv("NW_BROWSER_TOKEN", TOKEN)
         log = tmp / "daemon.log"
         with log.open("wb") as output:
@@ -129,6 +154,8 @@ def daemon(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator
                 base = f"http://{listen}"
                 wait_until(lambda: feed_entries(base) >= 4, "4 archived alerts", log)
                 wait_until(lambda: client.xlen(DEAD_LETTER_STREAM) >= 4, "4 dead letters", log)
+                wait_until(lambda: "also reported by 1" in page_text(base, "/"),
+                           "the copy archived in the seed's story", log)  # fmt: skip
                 yield Daemon(base, site.url, receiver, client)
             finally:
                 stop(process)
@@ -192,7 +219,9 @@ def test_hostile_alerts_are_shown_as_text_and_never_run(daemon: Daemon, chrome: 
     log_in(chrome, daemon.base)
     assert_inert(chrome)
     titles = [h.text for h in chrome.find_elements(By.CSS_SELECTOR, "article h2")]
-    assert sorted(titles) == sorted([TITLE, "Ukraina quoted link", SEED_TITLE, SEED_TITLE])
+    story = [t for t in titles if t in (SEED_TITLE, COPY_TITLE)]
+    assert sorted(t for t in titles if t not in story) == sorted([TITLE, "Ukraina quoted link"])
+    assert len(story) == 2 and story[0] == story[1]  # once per watch, on the first copy seen
     [hostile] = [a for a in chrome.find_elements(By.CSS_SELECTOR, "article")
                  if a.find_element(By.TAG_NAME, "h2").text == TITLE]  # fmt: skip
     assert hostile.find_elements(By.CSS_SELECTOR, "h2 a") == []  # javascript: is no link
@@ -215,7 +244,21 @@ def test_hostile_alerts_are_shown_as_text_and_never_run(daemon: Daemon, chrome: 
         assert_inert(chrome)
     chrome.get(daemon.base + "/feeds")
     names = [td.text for td in chrome.find_elements(By.CSS_SELECTOR, "td[data-label='Feed']")]
-    assert sorted(names) == sorted([FEED_NAME, "Pantau"])
+    assert sorted(names) == sorted([FEED_NAME, "Kabar", "Pantau"])
+
+
+def test_a_story_shows_every_outlet_that_told_it(daemon: Daemon, chrome: Chrome) -> None:
+    log_in(chrome, daemon.base)
+    follow(chrome, chrome.find_elements(By.CSS_SELECTOR, "a.also")[0])
+    assert chrome.current_url.startswith(daemon.base + "/stories/")
+    outlets = chrome.find_elements(By.CSS_SELECTOR, "table.outlets tbody tr")
+    headlines = sorted(row.find_element(By.CSS_SELECTOR, "td a").text for row in outlets)
+    assert headlines == sorted([SEED_TITLE, COPY_TITLE])
+    history = [li.text for li in chrome.find_elements(By.CSS_SELECTOR, "ul.history li")]
+    assert sorted(h.split(" · ")[1] for h in history) == ["ukraina", "zelenskyy"]
+    marks = [m.text for m in chrome.find_elements(By.CSS_SELECTOR, "section.fulltext mark")]
+    assert "Ukraina" in marks
+    assert_inert(chrome)
 
 
 def test_replay_and_drop_through_the_forms(daemon: Daemon, chrome: Chrome) -> None:

@@ -28,7 +28,6 @@ from newswatch.match.model import Hit
 from newswatch.queue.streams import encode
 from newswatch.web import WebState
 from newswatch.web.session import COOKIE
-from tests.support.archive import set_stories
 from tests.support.web import served
 
 TOKEN = "pages-test-token-0123456789abcdef"
@@ -69,10 +68,11 @@ def alert(n: int, watch: str, url: str, snippet: str = "Ukraina siapkan pertemua
 
 def record(url: str, title: str, text: str, alerts: tuple[Alert, ...] = (), *,
            site: str = "news.example", feed: str = "Pantau", language: str = "id",
-           seen_at: float = 1_000_000.0) -> dict[str, object]:  # fmt: skip
-    """The archive record of an article and its alerts, as the worker writes it."""
+           seen_at: float = 1_000_000.0, story: str | None = None
+           ) -> dict[str, object]:  # fmt: skip
+    """The archive record of an article and its alerts (in ``story``), as the worker writes it."""
     info = ArticleInfo(url, title, feed, "2026-12-01T07:00:00Z", language, None, "", text)
-    return article_record(info, url, site, True, (url + text)[-32:], alerts, seen_at)
+    return article_record(info, url, site, True, (url + text)[-32:], alerts, seen_at, story)
 
 
 def fill(archive: Archive) -> None:
@@ -85,11 +85,11 @@ def fill(archive: Archive) -> None:
     write_records(archive, bulk)
     write_records(archive, [
         record(STORY, "Ukraina siapkan pertemuan", "Ukraina siapkan pertemuan.",
-               (alert(100, "ukraina", STORY), alert(101, "zelenskyy", STORY))),
+               (alert(100, "ukraina", STORY), alert(101, "zelenskyy", STORY)), story="s-talks"),
         record("https://wire.example/talks", "Pertemuan Ukraina", STORY_TEXT, site="wire.example",
-               feed="Wire", seen_at=1_000_001.0),
+               feed="Wire", seen_at=1_000_001.0, story="s-talks"),
         record("https://other.example/talks", "Ukraina: talks", STORY_TEXT, site="other.example",
-               feed="Other", seen_at=1_000_002.0),
+               feed="Other", seen_at=1_000_002.0, story="s-talks"),
         record("javascript:alert(1)", HOSTILE_TITLE, "Ukraina",
                (alert(102, "ukraina", "javascript:alert(1)", HOSTILE_SNIPPET),),
                site="<b>site</b>", feed='"><i>feed</i>'),
@@ -99,10 +99,9 @@ def fill(archive: Archive) -> None:
     ])  # fmt: skip
     write_records(archive, [
         record(STORY, "Ukraina siapkan pertemuan damai", STORY_TEXT,
-               (alert(105, "ukraina", STORY, update_of=f"{100:032x}"),), seen_at=1_000_010.0),
+               (alert(105, "ukraina", STORY, update_of=f"{100:032x}"),), seen_at=1_000_010.0,
+               story="s-talks"),
     ])  # fmt: skip
-    set_stories(archive, {STORY: "s-talks", "https://wire.example/talks": "s-talks",
-                          "https://other.example/talks": "s-talks"})  # fmt: skip
 
 
 @dataclass
