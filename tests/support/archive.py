@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import text
 
 from newswatch.alerts import Alert, ArticleInfo
-from newswatch.archive.database import Archive, create
+from newswatch.archive.database import create
 from newswatch.archive.records import article_record, sighting_record
-from newswatch.archive.schema import articles
 from newswatch.match.model import Hit
 from newswatch.story import text_version
 
-__all__ = ["alert", "empty_postgres", "record", "set_stories", "sighting_record"]
+__all__ = ["alert", "empty_postgres", "record", "sighting_record"]
 
 
 def empty_postgres(url: str) -> None:
@@ -53,12 +52,3 @@ def record(
     info = ArticleInfo(url, title, "Feed", published, language, None, "", body)
     fingerprint = text_version(title, body).fingerprint
     return article_record(info, url, site, True, fingerprint, alerts, seen_at, story_id)
-
-
-def set_stories(archive: Archive, stories: dict[str, str]) -> None:
-    """Put archived articles (by canonical URL) in stories (URL -> story id), as story grouping
-    does."""
-    with archive.begin("grouping stories") as conn:
-        for url, story in stories.items():
-            conn.execute(update(articles).where(articles.c.canonical_url == url),
-                         {"story_id": story})  # fmt: skip
