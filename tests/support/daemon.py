@@ -61,7 +61,7 @@ def ports_connected_to(pid: int, port: int) -> set[int]:
     inodes = set()
     for fd in fd_dir.iterdir():
         try:
-            target = os.readlink(fd)
+            target = str(fd.readlink())
         except OSError:
             continue  # closed meanwhile
         if target.startswith("socket:["):
