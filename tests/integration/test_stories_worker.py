@@ -109,6 +109,39 @@ async def test_two_outlets_copies_alert_a_watch_once_with_both_outlets_when_sent
         with_archive.close()
 
 
+async def test_a_change_of_a_later_copy_updates_only_the_watches_that_alerted_on_it(
+    tmp_path: Path,
+    http_server: Server,
+    make_http_server: object,
+    redis_client: aioredis.Redis,
+    redis_url_clean: str,
+) -> None:
+    hook = make_http_server()  # type: ignore[operator]
+    config = settings(tmp_path, redis_url_clean, hook)
+    first, second = serve_copies(http_server)
+    await publish(redis_client, [entry(first)])
+    await run_once(config, roles=["worker"])
+    await publish_more(redis_client, entry(second))
+    await run_once(config, roles=["worker"])
+    # the later copy gains two paragraphs (a material change) naming both watches' terms again
+    copy = add_paragraph(
+        add_paragraph(rewrite_headline(story()), ADDED),
+        " ".join(
+            f"Persebaya and Arema fans gathered at gate {n} after the match." for n in range(8)
+        ),
+    )
+    body = page(Copy(copy.title, copy.paragraphs, TEMPLATES[2]))
+    http_server.route(
+        "/daily/sport/derby-report", Route(body=body, headers={"Content-Type": "text/html"})
+    )
+    await publish_more(redis_client, entry(second, summary="edited"))
+    await run_once(config, roles=["worker"])
+    alerts = [a["payload"] for a in await alerted(redis_client)]
+    assert [(a["watch"], a["update_of"] is not None) for a in alerts] == [
+        ("derby", False), ("agent", False), ("agent", True)
+    ]  # fmt: skip
+
+
 async def test_with_stories_off_each_copy_alerts_and_carries_no_story(
     tmp_path: Path,
     http_server: Server,

@@ -91,7 +91,8 @@ class Batch:
 
 
 def batch(records: Iterable[dict[str, Any]]) -> Batch:
-    """The rows of ``records``; of two versions of one story in a batch, the later one wins."""
+    """The rows of ``records``; of two versions of one story in a batch, the later one wins; of
+    two matches with one alert id (copies of a story), the first."""
     out = Batch()
     for record in records:
         url, seen = str(record["canonical_url"]), float(record["seen_at"])
@@ -99,8 +100,8 @@ def batch(records: Iterable[dict[str, Any]]) -> Batch:
             out.sightings[url] = max(seen, out.sightings.get(url, seen))
             continue
         out.articles[url] = article_row(record)
-        for alert in record.get("alerts", ()):
-            out.matches[alert["alert_id"]] = match_row(url, alert)
+        for alert in record.get("alerts", ()):  # one alert id, several copies: the first's
+            out.matches.setdefault(alert["alert_id"], match_row(url, alert))
     for url in out.articles.keys() & out.sightings.keys():
         row = out.articles[url]
         row["last_seen"] = max(row["last_seen"], out.sightings.pop(url))

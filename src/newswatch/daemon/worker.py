@@ -130,24 +130,46 @@ class Worker:
         if previous is not None and stored.get("page") == "1" and not article.from_page:
             return  # the page failed this time: no comparing the summary with the page
         record = sighting_record(key, time.time())
-        story: Story | None = None
+        fields: dict[str, str] = {}
         if previous is None or material_change(previous, text):
             changed = text if previous is not None else None
             story = await self.story(article, stored)
-            found = self.alerts(article, story)
-            alerts = [(await self.publisher.publish(a, changed))[0] for a in found]
+            alerts, fields["alerted"] = await self._publish(article, story, stored, changed)
             record = article_record(article.info, key, article.site, article.from_page,
                                     text.fingerprint, alerts, time.time(),
                                     story.id if story else None)  # fmt: skip
+            if story is not None:
+                fields["story"] = story.id
             self.stats.articles += 1
             metrics.ARTICLES.labels("page" if article.from_page else "summary").inc()
             previous = text
-        fields = {**previous.encode(), "page": "1" if article.from_page else "0"}
-        if story is not None:
-            fields["story"] = story.id
+        fields.update(previous.encode(), page="1" if article.from_page else "0")
         seen = stored.get("entries", "").split()
         fields["entries"] = " ".join([*seen, version][-STORY_ENTRY_VERSIONS_MAX:])
         await self._remember(record_key, fields, record)
+
+    async def _publish(
+        self,
+        article: Article,
+        story: Story | None,
+        stored: Mapping[str, str],
+        changed: TextVersion | None,
+    ) -> tuple[list[Alert], str]:
+        """Publish the matching watches' alerts; returns them (the archive records each match:
+        the first article of a story keeps an alert id's row) and the watches that have alerted
+        on this article. An update (``changed``) is offered only to a watch that
+        alerted on this very article: another copy of its story changing is not news to it.
+        A record from before this was kept (no ``alerted``) offers it to every watch."""
+        legacy = "alerted" not in stored
+        alerted = set(stored.get("alerted", "").split())
+        found = []
+        for alert in self.alerts(article, story):
+            offer = changed if legacy or alert.watch in alerted else None
+            published, kind = await self.publisher.publish(alert, offer)
+            found.append(published)
+            if kind:
+                alerted.add(alert.watch)
+        return found, " ".join(sorted(alerted))
 
     async def _remember(self, key: str, fields: dict[str, str], record: dict[str, Any]) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
