@@ -135,3 +135,22 @@ def test_outlets_are_ordered_by_when_they_were_seen_and_carried_in_the_payload()
         Outlet(**{**payload["outlets"][1], "seen": 0.0}),
     ))  # fmt: skip
     assert Story.from_payload(None) is None
+
+
+def test_a_delivery_carries_the_outlets_known_when_it_is_sent() -> None:
+    from newswatch.alerts import Alert, ArticleInfo, Digest
+    from newswatch.delivery.outlets import refreshed
+
+    info = ArticleInfo("https://a.example/1", "A", "Feed", None, "en", None, "", "")
+    first = Outlet("a.example", info.url, "A", None, 1.0)
+    later = Outlet("b.example", "https://b.example/1", "B", None, 2.0)
+    alert = Alert("i" * 32, "w", "2026-01-01T00:00:00Z", info, (), story=Story("s", (first,)))
+    alone = Alert("j" * 32, "w", "2026-01-01T00:00:00Z", info, ())
+    known = {"s": (first, later)}
+    fresh = refreshed(alert, known)
+    assert isinstance(fresh, Alert) and fresh.story == Story("s", (first, later))
+    digest = Digest("d" * 32, "n", "t", "a", "b", (alert, alone))
+    sent = refreshed(digest, known)
+    assert isinstance(sent, Digest)
+    assert sent.alerts[0].story == Story("s", (first, later)) and sent.alerts[1].story is None
+    assert refreshed(alert, {}) == alert  # expired in Redis: what the message carried
