@@ -20,7 +20,7 @@ from newswatch.match.lexicon import (
 
 LANGUAGES = ["id", "ms", "uk", "ru", "fr", "de", "es", "pt", "it", "nl"]
 LANGUAGES += ["pl", "tr", "ar", "fa", "hi", "zh", "ja", "ko", "vi", "th"]
-MIN_CONCEPTS = 120
+MIN_CONCEPTS = 400
 
 
 def _files() -> dict[str, dict[str, tuple[str, ...]]]:
