@@ -27,6 +27,7 @@ ENGLISH = "en"
 
 Forms = Mapping[str, tuple[str, ...]]  # language -> forms as written
 _Index = frozenset[tuple[object, ...]]  # a concept's forms, indexed for telling hits
+_TOLD_LIMIT = 200_000  # remembered (concepts, hit text) pairs before starting afresh
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 
@@ -95,6 +96,9 @@ class Lexicon:
     concepts: Mapping[str, Forms]
     _patterns: dict[str, tuple[Pattern, ...]] = field(default_factory=dict, compare=False)
     _indexes: dict[str, tuple[_Index, _Index]] = field(default_factory=dict, compare=False)
+    _told: dict[tuple[tuple[str, ...], str], str | None] = field(
+        default_factory=dict, compare=False
+    )
 
     def languages(self) -> list[str]:
         """Every language some concept has forms in."""
@@ -125,7 +129,16 @@ class Lexicon:
         return any(_matches(p, words) for f in english for p in written_patterns(f, ENGLISH))
 
     def concept_of(self, concepts: Iterable[str], term: str) -> str | None:
-        """Which of ``concepts`` the text ``term`` (a hit) is a form of."""
+        """Which of ``concepts`` the text ``term`` (a hit) is a form of. Remembered: the same
+        words hit the same watches in document after document."""
+        key = (tuple(concepts), term)
+        if key not in self._told:
+            if len(self._told) >= _TOLD_LIMIT:
+                self._told.clear()
+            self._told[key] = self._concept_of(key[0], term)
+        return self._told[key]
+
+    def _concept_of(self, concepts: tuple[str, ...], term: str) -> str | None:
         words = tuple(tokens(term))
         if not words:
             return None
