@@ -22,6 +22,7 @@ from newswatch.match import (
     make_snippet,
     parse_query,
 )
+from newswatch.match.lexicon import Lexicon
 from newswatch.match.reference import ReferenceMatcher
 from newswatch.match.reference_snippet import snippet as reference_snippet
 
@@ -129,3 +130,51 @@ def test_snippets_follow_the_rules(text: str, data: st.DataObject, width: int) -
     spans = data.draw(st.lists(bounds, max_size=4))
     hits = [Hit("body", text[a:b], a, b) for a, b in spans]
     assert make_snippet(text, hits, width) == reference_snippet(text, hits, width)
+
+
+LEXICON = Lexicon(
+    {
+        "peace": {"en": ("peace",), "uk": ("мир",), "zh": ("和平",), "fr": ("paix",)},
+        "peace talks": {"en": ("peace talks",), "fr": ("négociations",), "uk": ("мир україна",)},
+        "ukraine": {"en": ("ukrain*",), "uk": ("україн*",), "zh": ("乌克兰",)},
+        "talks": {"en": ("talks", "negoti*"), "fr": ("négociations",)},
+    }
+)
+concept_leaf = leaf | st.sampled_from(
+    ["~peace", '~"peace talks"', "~ukraine", "~talks", "~negotiat*", "~peace*", "title:~peace"]
+)
+concept_query = st.recursive(concept_leaf | near, _combine, max_leaves=5)
+concept_watch = st.tuples(concept_query, st.booleans())
+
+
+def _valid_watch(watch: tuple[str, bool]) -> bool:
+    try:
+        parse_query("w", watch[0], ENTITIES, LEXICON, watch[1])
+    except QueryError:
+        return False
+    return True
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    watches=st.lists(concept_watch.filter(_valid_watch), min_size=1, max_size=6),
+    docs=st.lists(document, min_size=1, max_size=3),
+)
+def test_concept_queries_match_as_the_reference(
+    watches: list[tuple[str, bool]], docs: list[Document]
+) -> None:
+    """``~concept`` terms and ``translate: true`` watches: the engine and the reference agree,
+    and every concept hit is a hit of its match, told as a concept its watch names."""
+    specs = [WatchSpec(f"w{i}", q, translate) for i, (q, translate) in enumerate(watches)]
+    fast = compile_watchlist(specs, ENTITIES, LEXICON)
+    reference = ReferenceMatcher(specs, ENTITIES, LEXICON)
+    for doc in docs:
+        expected = reference.matches(doc)
+        assert fast.decide(doc) == [m.watch for m in expected]
+        actual = fast.match(doc)
+        assert list(map(_comparable, actual)) == list(map(_comparable, expected))
+        for match in actual:
+            named = fast.concepts.get(match.watch, ())
+            for told in fast.concept_hits(match):
+                assert told.concept in named
+                assert Hit(told.field, told.term, told.start, told.end) in match.hits

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from newswatch.languages import lang_codes
 from newswatch.match import normalize
 from newswatch.match.compiler import Compiler
+from newswatch.match.lexicon import Lexicon
 from newswatch.match.model import Document, EntitySpec, Hit, Match, WatchSpec
 from newswatch.match.parser import parse_query
 from newswatch.match.query import (
@@ -55,9 +56,17 @@ class _Doc:
 class ReferenceMatcher:
     """Evaluates every query on every document by brute force."""
 
-    def __init__(self, watches: Sequence[WatchSpec], entities: Mapping[str, EntitySpec]) -> None:
-        self.compiler = Compiler(entities)
-        self.queries: list[Query] = [parse_query(w.id, w.query, entities) for w in watches]
+    def __init__(
+        self,
+        watches: Sequence[WatchSpec],
+        entities: Mapping[str, EntitySpec],
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        self.compiler = Compiler(entities, lexicon)
+        self.queries: list[Query] = [
+            parse_query(w.id, w.query, entities, self.compiler.lexicon, w.translate)
+            for w in watches
+        ]
 
     def match(self, doc: Document) -> list[str]:
         """The ids of the matching watches, in watchlist order."""
