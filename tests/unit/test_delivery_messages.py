@@ -9,7 +9,7 @@ import pytest
 from newswatch.alerts import Alert, ArticleInfo, Digest, delivery_from_message
 from newswatch.config.model import ConsoleNotifier as ConsoleConfig
 from newswatch.errors import PermanentDeliveryError
-from newswatch.match.model import Hit
+from newswatch.match.model import ConceptHit, Hit
 from newswatch.notify.console import ConsoleNotifier
 from newswatch.notify.email import compose
 from newswatch.notify.templates import Templates, safe_link
@@ -140,3 +140,16 @@ def test_the_story_travels_with_the_alert_and_email_names_the_other_outlets() ->
     assert digest_text.get_content().count("also reported by: wire.example") == 1
     alone = compose(ALERT, "nw@example.org", ["a@example.org"]).get_body(("plain",))
     assert "also reported by" not in alone.get_content()
+
+
+def test_email_says_which_concept_matched_through_which_word() -> None:
+    hits = (Hit("body", "perdamaian", 0, 10), Hit("body", "<b>damai</b>", 11, 23))
+    told = (ConceptHit("peace", "body", "perdamaian", 0, 10),
+            ConceptHit("peace", "body", "<b>damai</b>", 11, 23))  # fmt: skip
+    alert = Alert(**{**ALERT.__dict__, "hits": hits, "concepts": told})
+    msg = compose(alert, "nw@example.org", ["a@example.org"])
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "concepts: ~peace → perdamaian, <b>damai</b>" in text
+    assert "concepts: ~peace → perdamaian, &lt;b&gt;damai&lt;/b&gt;" in html
+    assert "concepts:" not in compose(ALERT, "nw@example.org", ["a@x"]).get_body().get_content()

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from newswatch.alerts import Alert, Digest
 from newswatch.errors import PermanentDeliveryError
+from newswatch.notify.console import concept_line
 from newswatch.stories.model import Outlet
 
 SUBJECT = "[newswatch:{{ watch }}] {% if update_of %}Update: {% endif %}{{ article.title }}"
@@ -29,6 +30,7 @@ TEXT = """\
 
 watch: {{ watch }} · hits: {{ terms | join(", ") }}
 {% if entities %}entities: {{ entities | join(", ") }}
+{% endif %}{% if concepts %}concepts: {{ concepts }}
 {% endif %}{% if also_reported %}also reported by: {{ also_reported }}
 {% endif %}"""
 HTML = """\
@@ -40,7 +42,8 @@ HTML = """\
 <p style="color: #666; margin-top: 0"><small>{{ facts }}</small></p>
 <p>{{ snippet_html }}</p>
 <p style="color: #666"><small>watch: <b>{{ watch }}</b> · hits: {{ terms | join(", ") }}
-{%- if entities %} · entities: {{ entities | join(", ") }}{% endif %}</small></p>
+{%- if entities %} · entities: {{ entities | join(", ") }}{% endif %}
+{%- if concepts %} · concepts: {{ concepts }}{% endif %}</small></p>
 {% if also_reported_by %}<p style="color: #666"><small>also reported by:
 {%- for o in also_reported_by %} <a href="{{ o.url | link }}">{{ o.site }}</a>
 {%- if not loop.last %},{% endif %}{% endfor %}</small></p>
@@ -127,6 +130,7 @@ def alert_context(alert: Alert) -> dict[str, Any]:
         "facts": " · ".join(x for x in (article.feed, article.language, article.published) if x),
         "terms": sorted({hit.term for hit in alert.hits}),
         "entities": list(alert.entities),
+        "concepts": concept_line(alert.concepts),
         "snippet_text": highlight_text(article.snippet, alert.marks),
         "snippet_html": highlight_html(article.snippet, alert.marks),
         "story": alert.story,
