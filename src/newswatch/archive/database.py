@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -95,7 +97,7 @@ def _sqlite(url: str) -> Engine:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # transactions are begun below, not by pysqlite
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _write_ahead_log(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={ARCHIVE_BUSY_TIMEOUT_MS}")
@@ -106,6 +108,23 @@ def _sqlite(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _write_ahead_log(cursor: Any) -> None:
+    """Put the file in WAL mode (it stays so). The switch takes an exclusive lock, and SQLite
+    answers "database is locked" at once, without its busy handler, while another connection
+    has the file open, as when several processes create the archive together: the switch is
+    retried until the busy timeout, and skipped once the file is in WAL mode."""
+    deadline = time.monotonic() + ARCHIVE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def open_archive(url: str) -> Archive:
