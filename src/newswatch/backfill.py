@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from newswatch.alerts import ArticleInfo, alert_id, build_alert
 from newswatch.archive.database import Archive
 from newswatch.archive.read import ArchivedArticle
-from newswatch.archive.search import Compiled, find
+from newswatch.archive.search import Compiled, decide, document
 from newswatch.archive.write import write_alerts
 from newswatch.constants import ALERT_SEEN_PREFIX
 from newswatch.daemon.publish import Publisher
@@ -34,18 +34,18 @@ class Backfilled:
 
     watch: str
     article: ArchivedArticle
-    match: Match
     alert_id: str
     already_alerted: bool
 
 
 def matching(archive: Archive, compiled: Compiled, since: float | None) -> list[Backfilled]:
     """Every (watch, archived article) that matches, newest article first (not yet looked up
-    in Redis: ``already_alerted`` is False)."""
+    in Redis: ``already_alerted`` is False). Only which watches match is decided here; the
+    evidence is gathered for the alerts to raise (``deliver``)."""
     return [
-        Backfilled(m.watch, f.article, m, alert_id(m.watch, story_key(f.article)), False)
-        for f in find(archive, compiled, since)
-        for m in f.matches
+        Backfilled(watch, article, alert_id(watch, story_key(article)), False)
+        for article, watches in decide(archive, compiled, since)
+        for watch in watches
     ]
 
 
@@ -63,6 +63,7 @@ async def plan(redis: Redis, archive: Archive, compiled: Compiled,
 async def deliver(
     redis: Redis,
     archive: Archive,
+    compiled: Compiled,
     planned: Sequence[Backfilled],
     routes: Mapping[str, tuple[str, ...]],
 ) -> int:
@@ -74,12 +75,18 @@ async def deliver(
         if item.already_alerted:
             continue
         info = _info(item.article)
-        alert = build_alert(item.match, info, item.article.canonical_url, now_iso(),
+        alert = build_alert(evidence(compiled, item), info, item.article.canonical_url, now_iso(),
                             routes[item.watch], story=_story(item.article))  # fmt: skip
         if (await publisher.publish(alert))[1]:
             raised.append((item.article.canonical_url, alert))
     await asyncio.to_thread(write_alerts, archive, raised)
     return len(raised)
+
+
+def evidence(compiled: Compiled, item: Backfilled) -> Match:
+    """The match, with its evidence, of the item's watch on its article."""
+    found = compiled.watchlist.match(document(item.article))
+    return next(m for m in found if m.watch == item.watch)
 
 
 def story_key(article: ArchivedArticle) -> str:

@@ -13,7 +13,7 @@ import pytest
 from tests.support.archive import record
 
 from newswatch.archive.database import Archive
-from newswatch.archive.search import compile_watches, document, find
+from newswatch.archive.search import compile_watches, decide, document, find
 from newswatch.archive.write import write_records
 from newswatch.errors import QueryError
 from newswatch.match.model import Alias, EntitySpec, WatchSpec
@@ -81,6 +81,8 @@ def test_search_finds_exactly_what_the_matcher_matches(archive: Archive, seed: i
         expected = [a.id for a in archived if compiled.watchlist.decide(document(a))]
         for probe in (0, 40):  # the index alone; the newest 40 read first, then the index
             assert [f.article.id for f in find(archive, compiled, probe=probe)] == expected, text
+            decided = [(a.id, watches) for a, watches in decide(archive, compiled, probe=probe)]
+            assert decided == [(i, ["q"]) for i in expected], text
         checked += 1
         matched += bool(expected)
     assert checked >= 80 and matched >= 40

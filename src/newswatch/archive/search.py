@@ -53,25 +53,41 @@ def document(article: ArchivedArticle) -> Document:
 def find(
     archive: Archive, compiled: Compiled, since: float | None = None, probe: int = PROBE
 ) -> Iterator[Found]:
-    """Every archived article (seen since ``since``) that the watches match, newest first.
+    """Every archived article (seen since ``since``) that the watches match, newest first,
+    with the evidence of each match."""
+    for batch in _candidates(archive, compiled, since, probe):
+        for article in batch:
+            found = compiled.watchlist.match(document(article))
+            if found:
+                yield Found(article, found)
 
-    The newest ``probe`` articles are read and matched as they are: a query that matches much
-    of the archive fills its first page there, before the index would have listed its many
+
+def decide(
+    archive: Archive, compiled: Compiled, since: float | None = None, probe: int = PROBE
+) -> Iterator[tuple[ArchivedArticle, list[str]]]:
+    """As ``find``, but only which watches match each article: no evidence is gathered, which
+    makes deciding a watch that matches most of the archive several times faster."""
+    for batch in _candidates(archive, compiled, since, probe):
+        for article in batch:
+            watches = compiled.watchlist.decide(document(article))
+            if watches:
+                yield article, watches
+
+
+def _candidates(
+    archive: Archive, compiled: Compiled, since: float | None, probe: int
+) -> Iterator[list[ArchivedArticle]]:
+    """The articles the matcher must decide, newest first, in batches.
+
+    The newest ``probe`` articles are read as they are: a query that matches much of the
+    archive fills its first page there, before the index would have listed its many
     candidates; the index serves the rest.
     """
     after = None
     if probe:
         newest = next(candidates(archive, None, since, probe), [])
-        yield from _matching(compiled, newest)
+        yield newest
         if len(newest) < probe:
             return
         after = (newest[-1].seen_at, newest[-1].id)
-    for batch in candidates(archive, compiled.required, since, after=after):
-        yield from _matching(compiled, batch)
-
-
-def _matching(compiled: Compiled, batch: list[ArchivedArticle]) -> Iterator[Found]:
-    for article in batch:
-        found = compiled.watchlist.match(document(article))
-        if found:
-            yield Found(article, found)
+    yield from candidates(archive, compiled.required, since, after=after)

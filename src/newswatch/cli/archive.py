@@ -169,8 +169,9 @@ async def run_backfill(
         redis_config.url, settings.data_dir, cluster=redis_config.cluster
     ) as redis:
         planned = await plan(redis, archive, compiled, since)
-        sent = await deliver(redis, archive, planned, routes(settings.config)) if send else 0
-    return planned, sent
+        if not send:
+            return planned, 0
+        return planned, await deliver(redis, archive, compiled, planned, routes(settings.config))
 
 
 def backfill_text(planned: list[Backfilled], sent: int, delivered: bool) -> str:
