@@ -63,6 +63,11 @@ ARTICLE_CONCURRENCY = 500
 """Entries a worker process handles at once (``polling.article_concurrency``): most of them wait
 for a turn at their host (``host_delay``), so this many lets about this many hosts' articles
 progress side by side; extraction itself runs on as many threads as the process has CPUs."""
+ARTICLES_READ_AHEAD = 10
+"""A worker holds up to this many times ``article_concurrency`` entries: those beyond its host's
+share (``ARTICLES_PER_HOST`` x ``per_host``) wait, as plain messages, for a place, so that a
+burst of one host's articles does not fill the window and hold up every other host."""
+ARTICLES_PER_HOST = 2
 SEEN_PER_FEED_MAX = 5_000
 # Dedup state expires, so Redis memory is bounded by (articles per day) x TTL. A story record
 # (text version, for updates) lives a week; the alert marker outlives it so that a story seen

@@ -34,7 +34,7 @@ CONFIG = """
 redis: {{url: "{redis}", visibility_timeout: {visibility}}}
 data_dir: {data}
 polling: {{timeout: 30s, host_delay: {delay}, per_host: {per_host},
-           allow_private_networks: true}}
+           article_concurrency: {concurrency}, allow_private_networks: true}}
 watches:
   - {{id: ferry, query: 'ferry', notify: [out]}}
 notifiers:
@@ -89,10 +89,12 @@ def entry(url: str, summary: str = "") -> dict[str, Any]:
 
 @pytest.fixture
 def settings_for(tmp_path: Path, redis_url_clean: str) -> Callable[..., Settings]:
-    def make(delay: str = "0s", per_host: int = 2, visibility: str = "60s") -> Settings:
+    def make(delay: str = "0s", per_host: int = 2, visibility: str = "60s",
+             concurrency: int = 500) -> Settings:  # fmt: skip
         path = tmp_path / "newswatch.yaml"
         path.write_text(CONFIG.format(redis=redis_url_clean, data=tmp_path / "data", delay=delay,
-                                      per_host=per_host, visibility=visibility))  # fmt: skip
+                                      per_host=per_host, visibility=visibility,
+                                      concurrency=concurrency))  # fmt: skip
         return load_config(path)
 
     return make
@@ -234,6 +236,40 @@ async def test_a_crawl_delayed_host_holds_up_only_its_own_articles_and_a_stop_ha
     assert await alerted_urls(redis_client) == {first, second, *fast}
 
 
+@pytest.mark.usefixtures("collector_restored")
+async def test_a_burst_from_one_host_larger_than_the_window_holds_up_no_other_host(
+    make_http_server: Callable[..., Server],
+    redis_client: aioredis.Redis,
+    settings_for: Callable[..., Settings],
+    wait_until: Waiter,
+) -> None:
+    """Ten articles of a crawl-delayed host come first on the stream, then the other hosts':
+    with four in flight at most, the burst takes only its host's share of the window (two, at
+    ``per_host: 1``), the rest of it is held back, and the other hosts' articles go through."""
+    slow = make_http_server("127.0.0.2")
+    slow.route("/robots.txt", body=b"User-agent: *\nCrawl-delay: 60\n")
+    burst = serve_articles(slow, 10)
+    fast = serve_hosts(make_http_server, ("127.0.0.3", "127.0.0.4"), 3)
+    ids = await publish(redis_client, [entry(url) for url in [*burst, *fast]])
+    burst_ids = {i for i, url in ids.items() if url in burst}
+
+    async def only_the_burst_left() -> bool:
+        left = await pending(redis_client)
+        return len(left) == len(burst) - 1 and left < burst_ids
+
+    stop = asyncio.Event()
+    settings = settings_for(per_host=1, concurrency=4)
+    async with running(run_forever(settings, roles=["worker"], stop=stop)) as worker:
+        await wait_until(only_the_burst_left)
+        assert await alerted_urls(redis_client) >= set(fast)
+        stop.set()
+        await worker
+    # One article of the burst was fetched; the others were never requested and are handed
+    # back, still pending, with nothing lost.
+    assert len([r for r in slow.requests() if r.path.startswith("/news/")]) == 1
+    assert len(await pending(redis_client)) == len(burst) - 1
+
+
 async def test_per_host_politeness_is_kept(
     make_http_server: Callable[..., Server],
     redis_client: aioredis.Redis,
@@ -346,20 +382,23 @@ async def test_an_article_in_flight_past_the_visibility_timeout_is_not_claimed_b
     settings_for: Callable[..., Settings],
     release: threading.Event,
 ) -> None:
-    """While its page is held for three visibility timeouts, the worker keeps the entry fresh:
-    another worker claiming stale entries finds nothing to take over."""
-    [url] = serve_articles(http_server, 1, release=release)
-    await publish(redis_client, [entry(url)])
-    settings = settings_for(visibility="3s")
+    """While its page is held for three visibility timeouts, the worker keeps the entry fresh,
+    and the entries of that host waiting behind it too (one for the host's one request slot,
+    two held back beyond the host's share of the window): another worker claiming stale
+    entries finds nothing to take over."""
+    urls = serve_articles(http_server, 4, release=release)
+    await publish(redis_client, [entry(url) for url in urls])
+    settings = settings_for(visibility="3s", per_host=1)
     async with running(run_once(settings, roles=["worker"])) as worker:
         await http_server.wait_for_async(1, "/news/0")
         await asyncio.sleep(9.0)  # the scenario: three visibility timeouts in flight
         other = await redis_client.xautoclaim(ENTRIES_STREAM, WORKERS_GROUP, "other", 3000)
         assert other[1] == []
+        assert len(await pending(redis_client)) == 4
         release.set()
         await worker
     assert await pending(redis_client) == set()
-    assert len(http_server.requests("/news/0")) == 1
+    assert all(len(http_server.requests(f"/news/{n}")) == 1 for n in range(4))
 
 
 async def test_more_entries_in_flight_than_redis_connections_wait_for_one(

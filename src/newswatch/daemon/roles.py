@@ -15,13 +15,18 @@ from redis.asyncio import Redis
 
 from newswatch.archive.database import Archive, create, database_url
 from newswatch.config import Config, Settings
-from newswatch.constants import ENTRIES_STREAM, WORKERS_GROUP
+from newswatch.constants import (
+    ARTICLES_PER_HOST,
+    ARTICLES_READ_AHEAD,
+    ENTRIES_STREAM,
+    WORKERS_GROUP,
+)
 from newswatch.daemon.archiver import Archiver
 from newswatch.daemon.deliver import Deliverer
 from newswatch.daemon.poller import Poller
 from newswatch.daemon.stats import Stats
-from newswatch.daemon.window import Window
-from newswatch.daemon.worker import Worker
+from newswatch.daemon.window import Fairness, Window
+from newswatch.daemon.worker import Worker, entry_host
 from newswatch.delivery.policy import policies
 from newswatch.delivery.pump import RetryPump
 from newswatch.fetch import Fetcher, FetchLimits
@@ -93,6 +98,7 @@ class Roles:
     name: str
     visibility_ms: int
     article_concurrency: int
+    per_host: int
     stdout: TextIO | None = None
     archiver: Archiver | None = None
     retired: list[Mapping[str, Notifier]] = field(default_factory=list)
@@ -105,7 +111,9 @@ class Roles:
     def articles(self, stop: asyncio.Event) -> Window:
         """The worker's window on the ``entries`` stream."""
         consumer = self.consumer(ENTRIES_STREAM, WORKERS_GROUP)
-        return Window(consumer, self.worker.handle, stop, self.article_concurrency)
+        fairness = Fairness(entry_host, ARTICLES_PER_HOST * self.per_host,
+                            ARTICLES_READ_AHEAD * self.article_concurrency)  # fmt: skip
+        return Window(consumer, self.worker.handle, stop, self.article_concurrency, fairness)
 
     async def apply(self, settings: Settings) -> None:
         """Point every role at a new config: feeds, watches, notifiers and delivery rules.
@@ -193,6 +201,7 @@ async def open_roles(
             name=name,
             visibility_ms=visibility_ms(settings),
             article_concurrency=config.polling.article_concurrency,
+            per_host=config.polling.per_host,
             stdout=stdout,
             archiver=archiver,
         )

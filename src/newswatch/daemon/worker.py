@@ -80,6 +80,15 @@ def story_key(entry: Mapping[str, Any]) -> str:
     return f"guid:{entry.get('feed_id', '')}:{entry.get('guid', '')}"
 
 
+def entry_host(message: Message) -> str:
+    """The host of an entry's link (empty when it has none): the worker's window holds a host's
+    entries beyond its share back, so that one host's burst leaves room for the others."""
+    try:
+        return host_of(str(message.payload.get("link") or ""))
+    except ValueError:  # a malformed link: its fetch fails and is told against the feed
+        return ""
+
+
 class Worker:
     """Handles ``entries`` messages."""
 
