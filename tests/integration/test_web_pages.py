@@ -9,6 +9,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import lxml.html
@@ -252,6 +253,20 @@ async def test_search_with_the_query_language(site: Site) -> None:
     hostile = html(await get(site.url + "/search", params={"q": "bold"}))
     assert_inert(hostile)
     assert texts(hostile, "//article/h2") == [HOSTILE_TITLE]
+
+
+async def test_search_results_come_a_page_at_a_time(site: Site) -> None:
+    """The 60 ``Lama`` articles: three pages of 20, newest first, each page's "older" link
+    going on after its last article; nothing shown twice or left out."""
+    shown, href = [], "/search?" + urlencode({"q": "Lama"})
+    while href:
+        doc = html(await get(site.url + href))
+        shown.append(texts(doc, "//article/h2"))
+        href = (doc.xpath("//a[@rel='next']/@href") or [""])[0]
+    assert shown == [[f"Lama {n}" for n in range(top, top - 20, -1)] for top in (59, 39, 19)]
+    assert (
+        await get(site.url + "/search", params={"q": "Lama", "before": "1:x"})
+    ).status_code == 400
 
 
 async def test_a_bad_query_shows_its_error_under_its_column(site: Site) -> None:

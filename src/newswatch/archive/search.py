@@ -50,12 +50,20 @@ def document(article: ArchivedArticle) -> Document:
     return Document(article.title, article.text, article.site, article.language)
 
 
+Position = tuple[float, int]
+"""Where a search goes on from: the (seen_at, id) of the last article shown."""
+
+
 def find(
-    archive: Archive, compiled: Compiled, since: float | None = None, probe: int = PROBE
+    archive: Archive,
+    compiled: Compiled,
+    since: float | None = None,
+    probe: int = PROBE,
+    after: Position | None = None,
 ) -> Iterator[Found]:
-    """Every archived article (seen since ``since``) that the watches match, newest first,
-    with the evidence of each match."""
-    for batch in _candidates(archive, compiled, since, probe):
+    """Every archived article (seen since ``since``, older than ``after``) that the watches
+    match, newest first, with the evidence of each match."""
+    for batch in _candidates(archive, compiled, since, probe, after):
         for article in batch:
             found = compiled.watchlist.match(document(article))
             if found:
@@ -67,7 +75,7 @@ def decide(
 ) -> Iterator[tuple[ArchivedArticle, list[str]]]:
     """As ``find``, but only which watches match each article: no evidence is gathered, which
     makes deciding a watch that matches most of the archive several times faster."""
-    for batch in _candidates(archive, compiled, since, probe):
+    for batch in _candidates(archive, compiled, since, probe, None):
         for article in batch:
             watches = compiled.watchlist.decide(document(article))
             if watches:
@@ -75,7 +83,7 @@ def decide(
 
 
 def _candidates(
-    archive: Archive, compiled: Compiled, since: float | None, probe: int
+    archive: Archive, compiled: Compiled, since: float | None, probe: int, after: Position | None
 ) -> Iterator[list[ArchivedArticle]]:
     """The articles the matcher must decide, newest first, in batches.
 
@@ -83,9 +91,8 @@ def _candidates(
     archive fills its first page there, before the index would have listed its many
     candidates; the index serves the rest.
     """
-    after = None
     if probe:
-        newest = next(candidates(archive, None, since, probe), [])
+        newest = next(candidates(archive, None, since, probe, after), [])
         yield newest
         if len(newest) < probe:
             return

@@ -1,5 +1,6 @@
 """GET /search?q=QUERY: the archive searched with a watch query, as ``newswatch search`` does
-(the same engine: full-text presearch, then the matcher decides), newest first.
+(the same engine: full-text presearch, then the matcher decides), newest first, a page at a
+time (``before=SECONDS:ID``, the last article of the page before, written by the "older" link).
 
 A query that does not compile is shown back with its error under the column it names; one
 that does comes with the YAML of a watch to paste into the config.
@@ -11,20 +12,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
+from urllib.parse import urlencode
 
 import yaml
 from aiohttp import web
 
 from newswatch.archive.candidates import watches_of
 from newswatch.archive.database import Archive
-from newswatch.archive.search import Compiled, Found, compile_watches, find
+from newswatch.archive.search import Compiled, Found, Position, compile_watches, find
 from newswatch.errors import QueryError
 from newswatch.match.model import EntitySpec, WatchSpec
+from newswatch.web.alertpage import parse_cursor
 from newswatch.web.page import page
 from newswatch.web.state import STATE, ask
 
 RESULTS = 20
-"""Articles shown (the newest that match)."""
+"""Articles shown on a page."""
 MAX_QUERY_CHARS = 2000
 
 
@@ -34,12 +37,29 @@ class Results:
 
     found: list[Found]
     watches: dict[int, list[str]]
+    next: Position | None
+    """Where the next (older) page starts; None on the last page."""
 
 
-def search(archive: Archive, compiled: Compiled, limit: int = RESULTS) -> Results:
-    """The newest ``limit`` articles the query matches."""
-    found = list(islice(find(archive, compiled), limit))
-    return Results(found, watches_of(archive, [f.article.id for f in found]))
+def search(archive: Archive, compiled: Compiled, after: Position | None = None,
+           limit: int = RESULTS) -> Results:  # fmt: skip
+    """The newest ``limit`` articles the query matches (older than ``after``); one more is
+    matched, to know there is a next page."""
+    found = list(islice(find(archive, compiled, after=after), limit + 1))
+    shown = found[:limit]
+    last = shown[-1].article if len(found) > limit else None
+    return Results(shown, watches_of(archive, [f.article.id for f in shown]),
+                   (last.seen_at, last.id) if last else None)  # fmt: skip
+
+
+def parse_position(text: str | None) -> Position | None:
+    """``SECONDS:ARTICLE_ID`` as a position; 400 when it is not one."""
+    cursor = parse_cursor(text)
+    if cursor is None:
+        return None
+    if not cursor[1].isdigit():
+        raise web.HTTPBadRequest(text=f"400: bad page position {text!r}\n")
+    return cursor[0], int(cursor[1])
 
 
 def watch_yaml(query: str) -> str:
@@ -51,17 +71,25 @@ def watch_yaml(query: str) -> str:
 async def search_page(request: web.Request) -> web.Response:
     """The search box, and the results or the query's error."""
     query = request.query.get("q", "").strip()
-    error, results, snippet = None, None, None
+    after = parse_position(request.query.get("before"))
+    error, results, snippet, older = None, None, None, None
     try:
         compiled = compiled_query(query, request.app[STATE].entities) if query else None
     except QueryError as exc:
         error = exc
     else:
         if compiled is not None:
-            results = await ask(request, partial(search, compiled=compiled))
+            results = await ask(request, partial(search, compiled=compiled, after=after))
             snippet = watch_yaml(query)
+            older = older_href(query, results.next) if results.next else None
     return page(request, "search.html", status=400 if error else 200, page="search",
-                query=query, error=error, results=results, snippet=snippet)  # fmt: skip
+                query=query, error=error, results=results, snippet=snippet, older=older,
+                paged=after is not None)  # fmt: skip
+
+
+def older_href(query: str, position: Position) -> str:
+    """The link to the page of results after ``position``."""
+    return "/search?" + urlencode({"q": query, "before": f"{position[0]!r}:{position[1]}"})
 
 
 def compiled_query(query: str, entities: Mapping[str, EntitySpec]) -> Compiled:
