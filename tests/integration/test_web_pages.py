@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -309,12 +309,27 @@ async def dead_letter(redis: aioredis.Redis, n: int) -> str:
     return str(await redis.xadd(DEAD_LETTER_STREAM, encode(entry)))  # type: ignore[arg-type]
 
 
+async def test_a_dead_letter_names_its_article_as_text(site: Site) -> None:
+    hostile = alert(1, "ukraina", "javascript:alert(1)")
+    hostile = replace(hostile, article=replace(hostile.article, title=HOSTILE_TITLE))
+    entry = dead_entry(hostile, "hook", {"v": 1}, 3, "HTTP 410", "2026-12-01T10:00:00Z")
+    await site.redis.xadd(DEAD_LETTER_STREAM, encode(entry))  # type: ignore[arg-type]
+    doc = html(await get(site.url + "/dead-letters"))
+    assert_inert(doc)
+    assert [" ".join(h.text_content().split()) for h in doc.xpath("//article/h2")] == [
+        HOSTILE_TITLE
+    ]
+    assert doc.xpath("//article/h2//a") == []  # a javascript: URL is never linked
+
+
 async def test_dead_letters_replay_and_drop_are_posts_with_the_csrf_token(site: Site) -> None:
     first, second = await dead_letter(site.redis, 1), await dead_letter(site.redis, 2)
     async with httpx.AsyncClient(base_url=site.url, timeout=10) as http:
         doc = html(await http.get("/dead-letters", params={"token": TOKEN}))  # sets the cookie
         assert http.cookies.get(COOKIE)
         assert texts(doc, "//article/p[@class='problem']") == ["HTTP 502 <b>bad</b>"] * 2
+        assert texts(doc, "//article/h2/a") == [STORY] * 2  # untitled: the URL stands for it
+        assert doc.xpath("//article/h2/a/@href") == [STORY] * 2
         forms = doc.xpath("//form[@action='/dead-letters/replay']")
         csrf = forms[0].xpath("input[@name='csrf']/@value")[0]
         assert forms[0].xpath("input[@name='id']/@value") == [first]

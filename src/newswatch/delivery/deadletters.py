@@ -56,12 +56,22 @@ def dead_entry(
     return {
         "alert_id": delivery.id,
         "watch": delivery.watch,
+        "title": _title(delivery),
+        "url": delivery.article.url if isinstance(delivery, Alert) else "",
         "notifier": notifier,
         "attempts": attempts,
         "error": error,
         "failed_at": failed_at,
         "message": {**message, "notify": [notifier]},
     }
+
+
+def _title(delivery: Alert | Digest) -> str:
+    """What the letter was about, for people: the article's title, or the digest's size."""
+    if isinstance(delivery, Alert):
+        return delivery.article.title or delivery.article.url
+    count = len(delivery.alerts)
+    return f"digest of {count} alert{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,9 @@ class DeadLetter:
     error: str
     failed_at: str
     message: dict[str, Any]
+    title: str = ""
+    """The article's title (or a digest's size); empty in letters written before it was kept."""
+    url: str = ""
 
     def summary(self) -> dict[str, Any]:
         """The ``dlq list --json`` object."""
@@ -130,4 +143,6 @@ def _decode(entry_id: str, fields: dict[str, str]) -> DeadLetter:
         error=str(data.get("error", "")),
         failed_at=str(data.get("failed_at", "")),
         message=data.get("message") or {},
+        title=str(data.get("title", "")),
+        url=str(data.get("url", "")),
     )
