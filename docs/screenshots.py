@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -147,10 +148,14 @@ def fill_redis(url: str, feeds: list[Any]) -> None:
     for feed, state in zip(feeds, states, strict=True):
         client.hset(FEED_STATE_PREFIX + feed_id(feed.url), mapping=encode_state(state))
     message = {"v": 1, "kind": "alert", "notify": ["slack"]}
-    for n, error in [(12, "HTTP 410 Gone: the webhook was removed"),
-                     (14, "HTTP 502 Bad Gateway after 8 attempts")]:  # fmt: skip
-        entry = dead_entry(alert(n, "floods", "https://x.example", "banjir", "banjir"), "slack",
-                           message, 1 if n == 12 else 8, error, "2026-12-01T10:02:00Z")  # fmt: skip
+    for n, title, error in [
+        (12, "Banjir rendam 300 rumah di Bekasi", "HTTP 410 Gone: the webhook was removed"),
+        (14, "Banjir di Kalimantan Selatan meluas", "HTTP 502 Bad Gateway after 8 attempts"),
+    ]:
+        flood = alert(n, "floods", f"https://news.example/banjir/{n}", "banjir", "banjir")
+        flood = replace(flood, article=replace(flood.article, title=title))
+        entry = dead_entry(flood, "slack", message, 1 if n == 12 else 8, error,
+                           "2026-12-01T10:02:00Z")  # fmt: skip
         client.xadd(DEAD_LETTER_STREAM, encode(entry))  # type: ignore[arg-type]
     client.close()
 
