@@ -68,6 +68,9 @@ ARTICLES_READ_AHEAD = 10
 share (``ARTICLES_PER_HOST`` x ``per_host``) wait, as plain messages, for a place, so that a
 burst of one host's articles does not fill the window and hold up every other host."""
 ARTICLES_PER_HOST = 2
+TOKEN_FAILURES_MAX = 10
+TOKEN_FAILURES_WINDOW_S = 60.0
+"""Wrong ``http.token`` attempts one address may make in a window before it waits it out."""
 SEEN_PER_FEED_MAX = 5_000
 # Dedup state expires, so Redis memory is bounded by (articles per day) x TTL. A story record
 # (text version, for updates) lives a week; the alert marker outlives it so that a story seen

@@ -374,6 +374,23 @@ async def test_a_csrf_token_of_another_session_or_a_get_changes_nothing(site: Si
     assert await site.redis.xlen(DEAD_LETTER_STREAM) == 1
 
 
+async def test_an_address_sending_wrong_tokens_waits_and_a_session_does_not(site: Site) -> None:
+    async with httpx.AsyncClient(base_url=site.url, timeout=10) as browser:
+        await browser.post("/login", data={"token": TOKEN})  # a session, before the guessing
+        assert browser.cookies.get(COOKIE)
+        for n in range(9):
+            guess = await get(site.url + "/", headers={}, params={"token": f"guess-{n}"})
+            assert guess.status_code == 401
+        wrong = await browser.post("/login", data={"token": "guess-9"})
+        assert wrong.status_code == 401
+        held = await get(site.url + "/")  # the right token, from the same address
+        assert held.status_code == 429 and 0 < int(held.headers["Retry-After"]) <= 60
+        async with httpx.AsyncClient(base_url=site.url, timeout=10) as newcomer:
+            assert (await newcomer.post("/login", data={"token": TOKEN})).status_code == 429
+        assert (await get(site.url + "/healthz", headers={})).status_code == 200  # open pages
+        assert (await browser.get("/")).status_code == 200  # a session is never held up
+
+
 async def test_login_sets_a_session_cookie_that_opens_every_page(site: Site) -> None:
     async with httpx.AsyncClient(base_url=site.url, timeout=10) as http:
         for path in ("/", "/search?q=x", "/stories/s-talks", "/feeds", "/dead-letters"):

@@ -23,13 +23,15 @@ from newswatch.web import page as pages
 from newswatch.web.security import TOKEN, add_security_headers, guard
 from newswatch.web.session import sessions_for
 from newswatch.web.state import STATE, WebState
+from newswatch.web.throttle import THROTTLE, Throttle
 
 
 def make_app(health: HealthInputs, state: WebState, token: str | None) -> web.Application:
     """The aiohttp application."""
-    sessions = sessions_for(token)
-    app = web.Application(middlewares=[guard(token, sessions)])
+    sessions, throttle = sessions_for(token), Throttle()
+    app = web.Application(middlewares=[guard(token, sessions, throttle)])
     app[STATE] = state
+    app[THROTTLE] = throttle
     app[TOKEN] = token
     app[pages.SESSIONS] = sessions
     app.on_response_prepare.append(add_security_headers)

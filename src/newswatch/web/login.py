@@ -8,8 +8,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from newswatch.web.page import SESSIONS, page, see_other
-from newswatch.web.security import TOKEN, VISIT, set_session, token_matches, unauthorized
+from newswatch.web.security import (
+    TOKEN,
+    VISIT,
+    address,
+    set_session,
+    token_matches,
+    unauthorized,
+)
 from newswatch.web.session import COOKIE
+from newswatch.web.throttle import THROTTLE
 
 
 async def login_form(request: web.Request) -> web.StreamResponse:
@@ -26,6 +34,7 @@ async def log_in(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     given = form.get("token")
     if token is not None and not token_matches(given if isinstance(given, str) else None, token):
+        request.app[THROTTLE].failed(address(request))
         raise unauthorized(request, problem="That is not this newswatch's token.")
     response = web.HTTPSeeOther("/")
     if token is not None:

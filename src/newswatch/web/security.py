@@ -4,7 +4,8 @@ the security headers.
 With a token configured, every route but ``/healthz``, ``/login`` and the style sheet needs it:
 as ``Authorization: Bearer TOKEN``, as ``?token=TOKEN`` (feed readers can only be given a URL),
 or as the session cookie a page answer sets once the token was given (``session``). The token is
-compared in constant time; a missing or wrong one gets 401 (a login form for a browser). Unknown
+compared in constant time; a missing or wrong one gets 401 (a login form for a browser), and an
+address that sent too many wrong ones gets 429 for a while (``throttle``). Unknown
 paths get 401 too, so that they reveal nothing.
 
 Every request that may change something (any method but GET and HEAD) needs the CSRF token of
@@ -22,6 +23,7 @@ from aiohttp.typedefs import Handler, Middleware
 
 from newswatch.web.render import render
 from newswatch.web.session import COOKIE, CSRF_FIELD, MAX_AGE_S, Sessions
+from newswatch.web.throttle import Throttle, too_many
 
 LOGIN_PATH = "/login"
 STYLE_PATH = "/static/style.css"
@@ -64,6 +66,11 @@ def given_token(request: web.Request) -> str | None:
     return request.query.get(TOKEN_PARAM)
 
 
+def address(request: web.Request) -> str:
+    """The client's address, as the wrong tokens are counted by."""
+    return request.remote or ""
+
+
 def token_matches(given: str | None, token: str) -> bool:
     """``given == token``, in time that does not depend on where they differ."""
     if given is None:
@@ -71,16 +78,23 @@ def token_matches(given: str | None, token: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
 
 
-def guard(token: str | None, sessions: Sessions) -> Middleware:
-    """The middleware: 401 without the token (when one is set), 403 on a POST without its
-    CSRF token; ``request[VISIT]`` for the views."""
+def guard(token: str | None, sessions: Sessions, throttle: Throttle) -> Middleware:
+    """The middleware: 401 without the token (when one is set), 429 for an address that sent
+    too many wrong ones, 403 on a POST without its CSRF token; ``request[VISIT]`` for the
+    views."""
 
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
         nonce = sessions.nonce(request.cookies.get(COOKIE))
-        authorized = token is None or nonce is not None
-        authorized = authorized or token_matches(given_token(request), token or "")
+        guarded = request.path not in OPEN_PATHS or request.method not in SAFE_METHODS
+        wait = throttle.wait_s(address(request)) if token and nonce is None and guarded else 0
+        if wait:
+            raise too_many(wait)
+        given = given_token(request)
+        authorized = token is None or nonce is not None or token_matches(given, token)
         if not authorized and request.path not in OPEN_PATHS:
+            if given is not None:
+                throttle.failed(address(request))
             raise unauthorized(request)
         if request.method not in SAFE_METHODS and request.path != LOGIN_PATH:
             await check_csrf(request, sessions, nonce)
