@@ -57,9 +57,10 @@ def parse_position(text: str | None) -> Position | None:
     cursor = parse_cursor(text)
     if cursor is None:
         return None
-    if not cursor[1].isdigit():
-        raise web.HTTPBadRequest(text=f"400: bad page position {text!r}\n")
-    return cursor[0], int(cursor[1])
+    try:
+        return cursor[0], int(cursor[1])
+    except ValueError:
+        raise web.HTTPBadRequest(text=f"400: bad page position {text!r}\n") from None
 
 
 def watch_yaml(query: str) -> str:
