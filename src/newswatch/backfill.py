@@ -9,7 +9,7 @@ raises nothing again.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from redis.asyncio import Redis
@@ -71,11 +71,9 @@ async def deliver(
     them as it records the worker's."""
     publisher = Publisher(redis, Stats())
     raised = []
-    for item in planned:
-        if item.already_alerted:
-            continue
+    for item, match in evidence(compiled, [i for i in planned if not i.already_alerted]):
         info = _info(item.article)
-        alert = build_alert(evidence(compiled, item), info, item.article.canonical_url, now_iso(),
+        alert = build_alert(match, info, item.article.canonical_url, now_iso(),
                             routes[item.watch], story=_story(item.article))  # fmt: skip
         if (await publisher.publish(alert))[1]:
             raised.append((item.article.canonical_url, alert))
@@ -83,10 +81,15 @@ async def deliver(
     return len(raised)
 
 
-def evidence(compiled: Compiled, item: Backfilled) -> Match:
-    """The match, with its evidence, of the item's watch on its article."""
-    found = compiled.watchlist.match(document(item.article))
-    return next(m for m in found if m.watch == item.watch)
+def evidence(compiled: Compiled, items: Sequence[Backfilled]) -> Iterator[tuple[Backfilled, Match]]:
+    """Each item with its watch's match on its article, evidence included: an article is
+    matched once for the items of its watches (``matching`` lists them together)."""
+    article_id, matches = None, {}
+    for item in items:
+        if item.article.id != article_id:
+            article_id = item.article.id
+            matches = {m.watch: m for m in compiled.watchlist.match(document(item.article))}
+        yield item, matches[item.watch]
 
 
 def story_key(article: ArchivedArticle) -> str:

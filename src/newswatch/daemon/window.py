@@ -47,12 +47,13 @@ class Window:
     """Handles a consumer's messages, at most ``limit`` at once, acknowledging each when done."""
 
     def __init__(self, consumer: Consumer, handle: Handler, stop: asyncio.Event, limit: int,
-                 fairness: Fairness | None = None):  # fmt: skip
+                 fairness: Fairness):  # fmt: skip
         self.consumer = consumer
         self.handle = handle
         self.stop = stop
         self.limit = limit
-        self.fairness = fairness or Fairness(lambda _message: "", limit, limit)
+        self.fairness = fairness
+        self._held: set[str] = set()  # ids of the messages in flight or waiting
         self._flying: dict[str, asyncio.Task[None]] = {}
         self._waiting: dict[str, deque[Message]] = {}  # key -> messages held for their turn
         self._ready: dict[str, None] = {}  # keys with messages waiting and room for one more
@@ -62,14 +63,6 @@ class Window:
 
     def __len__(self) -> int:
         return len(self._flying)
-
-    @property
-    def held(self) -> int:
-        """Messages in flight or waiting for their key's turn."""
-        return len(self._flying) + sum(map(len, self._waiting.values()))
-
-    def _ids(self) -> list[str]:
-        return [*self._flying, *(m.id for queue in self._waiting.values() for m in queue)]
 
     async def run(self, *, burst: bool) -> None:
         """Handle messages until ``stop`` is set (then cancel those in flight), or, with
@@ -88,18 +81,17 @@ class Window:
             raise failure
 
     def _room(self) -> int:
-        return min(READ_COUNT, self.fairness.read_ahead - self.held)
+        return min(READ_COUNT, self.fairness.read_ahead - len(self._held))
 
     async def _admit(self, batch: list[Message], burst: bool) -> bool:
         """Hold the batch's new messages and start those whose key has room; return once there
         is room for another; False after a Redis error (in burst mode, raise it)."""
-        held = set(self._ids())
-        new = [message for message in batch if message.id not in held]
+        new = [message for message in batch if message.id not in self._held]
         for message in new:
             self._hold(message)
         self._start_ready()
-        if not new and self.held:  # only messages already held: wait for one to end
-            await self._wait_for_room(self.held - 1)
+        if not new and self._held:  # only messages already held: wait for one to end
+            await self._wait_for_room(len(self._held) - 1)
         await self._wait_for_room(self.fairness.read_ahead - 1)
         failure, self._failure = self._failure, None
         if failure is not None and burst:
@@ -108,6 +100,7 @@ class Window:
 
     def _hold(self, message: Message) -> None:
         key = self.fairness.key(message)
+        self._held.add(message.id)
         self._waiting.setdefault(key, deque()).append(message)
         if self._busy[key] < self.fairness.per_key:
             self._ready[key] = None
@@ -128,7 +121,7 @@ class Window:
 
     async def _wait_for_room(self, most: int) -> None:
         """Wait until at most ``most`` messages are held, or ``stop`` is set."""
-        while self.held > most and not self.stop.is_set():
+        while len(self._held) > most and not self.stop.is_set():
             self._ended.clear()
             waits = [asyncio.ensure_future(self._ended.wait()),
                      asyncio.ensure_future(self.stop.wait())]  # fmt: skip
@@ -150,6 +143,7 @@ class Window:
             log.exception("failed to handle %s %s; left pending", stream, message.id)
         finally:
             self._flying.pop(message.id, None)
+            self._held.discard(message.id)
             self._busy[key] -= 1
             if not self._busy[key]:
                 del self._busy[key]
@@ -162,6 +156,7 @@ class Window:
         """Wait for every message held to end (with ``cancel``, those waiting are let go, left
         pending, and those in flight cancelled)."""
         if cancel:
+            self._held.difference_update(m.id for q in self._waiting.values() for m in q)
             self._waiting.clear()
             self._ready.clear()
             for task in self._flying.values():
@@ -174,10 +169,9 @@ class Window:
         period = self.consumer.visibility_ms / 3000
         while True:
             await asyncio.sleep(period)
-            ids = self._ids()
-            if not ids:
+            if not self._held:
                 continue
             try:
-                await self.consumer.keep(ids)
+                await self.consumer.keep(list(self._held))
             except QueueError as exc:
                 log_failure(log, exc, "could not keep %s messages in flight", self.consumer.stream)

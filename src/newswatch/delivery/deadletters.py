@@ -56,8 +56,7 @@ def dead_entry(
     return {
         "alert_id": delivery.id,
         "watch": delivery.watch,
-        "title": _title(delivery),
-        "url": delivery.article.url if isinstance(delivery, Alert) else "",
+        **_about(delivery),
         "notifier": notifier,
         "attempts": attempts,
         "error": error,
@@ -66,12 +65,13 @@ def dead_entry(
     }
 
 
-def _title(delivery: Alert | Digest) -> str:
-    """What the letter was about, for people: the article's title, or the digest's size."""
+def _about(delivery: Alert | Digest) -> dict[str, str]:
+    """What the letter was about, for people: the article's title and URL, or a digest's size."""
     if isinstance(delivery, Alert):
-        return delivery.article.title or delivery.article.url
+        article = delivery.article
+        return {"title": article.title or article.url, "url": article.url}
     count = len(delivery.alerts)
-    return f"digest of {count} alert{'' if count == 1 else 's'}"
+    return {"title": f"digest of {count} alert{'' if count == 1 else 's'}", "url": ""}
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from newswatch.archive.browse import (
 from newswatch.archive.database import Archive
 from newswatch.archive.read import ArchivedAlert
 from newswatch.web.page import page
+from newswatch.web.position import format_position, parse_position
 from newswatch.web.state import STATE, ask
 
 PAGE_SIZE = 50
@@ -57,17 +58,6 @@ def listing(archive: Archive, wanted: AlertFilter, size: int = PAGE_SIZE) -> Lis
     )
 
 
-def parse_cursor(text: str | None) -> Cursor | None:
-    """``SECONDS:ALERT_ID`` as a cursor; 400 when it is not one."""
-    if not text:
-        return None
-    seconds, colon, alert_id = text.partition(":")
-    try:
-        return float(seconds), alert_id if colon else ""
-    except ValueError:
-        raise web.HTTPBadRequest(text=f"400: bad page position {text!r}\n") from None
-
-
 def chosen(request: web.Request, name: str) -> str | None:
     """A filter's value, None when it is absent or empty."""
     return request.query.get(name, "").strip() or None
@@ -76,7 +66,7 @@ def chosen(request: web.Request, name: str) -> str | None:
 async def alerts(request: web.Request) -> web.Response:
     """The page of alerts."""
     wanted = AlertFilter(chosen(request, "watch"), chosen(request, "lang"),
-                         parse_cursor(request.query.get("before")))  # fmt: skip
+                         parse_position(request.query.get("before"), str))  # fmt: skip
     found = await ask(request, partial(listing, wanted=wanted))
     older = older_href(wanted, found.next) if found.next else None
     return page(request, "alerts.html", page="alerts", listing=found, wanted=wanted,
@@ -86,7 +76,7 @@ async def alerts(request: web.Request) -> web.Response:
 def older_href(wanted: AlertFilter, cursor: Cursor) -> str:
     """The link to the page after ``cursor``, with the same filters."""
     params = {"watch": wanted.watch, "lang": wanted.language,
-              "before": f"{cursor[0]!r}:{cursor[1]}"}  # fmt: skip
+              "before": format_position(cursor)}  # fmt: skip
     return "/?" + urlencode({k: v for k, v in params.items() if v})
 
 

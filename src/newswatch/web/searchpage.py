@@ -22,8 +22,8 @@ from newswatch.archive.database import Archive
 from newswatch.archive.search import Compiled, Found, Position, compile_watches, find
 from newswatch.errors import QueryError
 from newswatch.match.model import EntitySpec, WatchSpec
-from newswatch.web.alertpage import parse_cursor
 from newswatch.web.page import page
+from newswatch.web.position import format_position, parse_position
 from newswatch.web.state import STATE, ask
 
 RESULTS = 20
@@ -52,17 +52,6 @@ def search(archive: Archive, compiled: Compiled, after: Position | None = None,
                    (last.seen_at, last.id) if last else None)  # fmt: skip
 
 
-def parse_position(text: str | None) -> Position | None:
-    """``SECONDS:ARTICLE_ID`` as a position; 400 when it is not one."""
-    cursor = parse_cursor(text)
-    if cursor is None:
-        return None
-    try:
-        return cursor[0], int(cursor[1])
-    except ValueError:
-        raise web.HTTPBadRequest(text=f"400: bad page position {text!r}\n") from None
-
-
 def watch_yaml(query: str) -> str:
     """The ``watches:`` entry of a watch with this query, to paste into the config."""
     entry = {"id": "my-watch", "query": query, "notify": []}
@@ -72,7 +61,7 @@ def watch_yaml(query: str) -> str:
 async def search_page(request: web.Request) -> web.Response:
     """The search box, and the results or the query's error."""
     query = request.query.get("q", "").strip()
-    after = parse_position(request.query.get("before"))
+    after = parse_position(request.query.get("before"), int)
     error, results, snippet, older = None, None, None, None
     try:
         compiled = compiled_query(query, request.app[STATE].entities) if query else None
@@ -90,7 +79,7 @@ async def search_page(request: web.Request) -> web.Response:
 
 def older_href(query: str, position: Position) -> str:
     """The link to the page of results after ``position``."""
-    return "/search?" + urlencode({"q": query, "before": f"{position[0]!r}:{position[1]}"})
+    return "/search?" + urlencode({"q": query, "before": format_position(position)})
 
 
 def compiled_query(query: str, entities: Mapping[str, EntitySpec]) -> Compiled:

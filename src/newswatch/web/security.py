@@ -86,15 +86,15 @@ def guard(token: str | None, sessions: Sessions, throttle: Throttle) -> Middlewa
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
         nonce = sessions.nonce(request.cookies.get(COOKIE))
+        client = address(request)
         guarded = request.path not in OPEN_PATHS or request.method not in SAFE_METHODS
-        wait = throttle.wait_s(address(request)) if token and nonce is None and guarded else 0
-        if wait:
+        if token and nonce is None and guarded and (wait := throttle.wait_s(client)):
             raise too_many(wait)
         given = given_token(request)
         authorized = token is None or nonce is not None or token_matches(given, token)
         if not authorized and request.path not in OPEN_PATHS:
             if given is not None:
-                throttle.failed(address(request))
+                throttle.failed(client)
             raise unauthorized(request)
         if request.method not in SAFE_METHODS and request.path != LOGIN_PATH:
             await check_csrf(request, sessions, nonce)
